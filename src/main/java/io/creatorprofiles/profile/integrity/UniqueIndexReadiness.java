@@ -1,0 +1,34 @@
+package io.creatorprofiles.profile.integrity;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Readiness is DOWN until uniq_userId is in place: no instance takes writes without it. */
+@Readiness
+@ApplicationScoped
+public class UniqueIndexReadiness implements HealthCheck {
+
+    private final UniqueUserIdIndex index;
+
+    public UniqueIndexReadiness(UniqueUserIdIndex index) {
+        this.index = index;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        UniqueUserIdIndex.Status status = index.status();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("uniq_userId index")
+                .status(status.ready())
+                .withData("state", status.state().name())
+                .withData("detail", status.detail())
+                .withData("checkedAt", status.at().toString());
+        if (status.state() == UniqueUserIdIndex.State.DUPLICATES) {
+            response.withData("duplicatedUserIds", status.duplicatedUserIds());
+        }
+        return response.build();
+    }
+}

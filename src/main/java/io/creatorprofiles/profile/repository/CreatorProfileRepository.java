@@ -1,0 +1,150 @@
+package io.creatorprofiles.profile.repository;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.DatabaseUnavailableException;
+import io.creatorprofiles.profile.ProfileConflictException;
+import io.creatorprofiles.profile.config.ProfilesConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every MongoDB call on {@code creator_profiles}. All writes go through {@link #upsert}: one atomic
+ * findOneAndUpdate keyed by userId alone, so no interleaving of requests can create a second profile.
+ */
+@ApplicationScoped
+public class CreatorProfileRepository implements ReactivePanacheMongoRepository<CreatorProfile> {
+
+    public static final String UNIQUE_INDEX = "uniq_userId";
+
+    private final ProfilesConfig config;
+    private final Counter inserted;
+    private final Counter updated;
+    private final Counter retries;
+    private final Counter conflicts;
+
+    public CreatorProfileRepository(ProfilesConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.inserted = Counter.builder("profiles.upserts").tag("outcome", "inserted")
+                .description("Profile upserts that completed, by whether they inserted the document").register(registry);
+        this.updated = Counter.builder("profiles.upserts").tag("outcome", "updated")
+                .description("Profile upserts that completed, by whether they inserted the document").register(registry);
+        this.retries = Counter.builder("profiles.upsert.duplicate.key.retries")
+                .description("Upsert attempts repeated after losing a duplicate-key race on uniq_userId").register(registry);
+        this.conflicts = Counter.builder("profiles.upsert.conflicts")
+                .description("Upserts answered 409: retries used up, or a duplicate key on another index").register(registry);
+    }
+
+    public Uni<CreatorProfile> findByUserId(String userId) {
+        return guarded(find(CreatorProfile.USER_ID, userId).firstResult());
+    }
+
+    /** The indexes of the collection as MongoDB describes them (name, key, unique, ...). */
+    public Uni<List<Document>> listIndexes() {
+        return guarded(mongoCollection().listIndexes().collect().asList());
+    }
+
+    /** Creates uniq_userId; a no-op when the identical index exists, a failure over duplicates or a conflicting index. */
+    public Uni<String> createUniqueUserIdIndex() {
+        // No request timeout here: building the index over a large collection may take minutes.
+        return unavailableAsOne(mongoCollection().createIndex(Indexes.ascending(CreatorProfile.USER_ID),
+                new IndexOptions().name(UNIQUE_INDEX).unique(true)));
+    }
+
+    /** How many userIds have more than one profile; streams on the server, holds nothing in memory here. */
+    public Uni<Long> countDuplicatedUserIds() {
+        List<Bson> pipeline = List.of(
+                Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("n", 1)),
+                Aggregates.match(Filters.gt("n", 1)),
+                Aggregates.count("duplicated"));
+        return guarded(mongoCollection().aggregate(pipeline, Document.class).collect().first())
+                .map(result -> result == null ? 0L : ((Number) result.get("duplicated")).longValue());
+    }
+
+    /**
+     * The only write. Filter exactly {@code {userId}} (the shape MongoDB 4.2+ itself retries on a duplicate key),
+     * {@code $set} for the written fields, {@code $setOnInsert} for creation-only ones, the document after.
+     * With an expected version it becomes a compare-and-set on an existing profile ({@code If-Match}): no upsert,
+     * so it can never insert, and it yields null when the version no longer matches.
+     */
+    public Uni<Upserted> upsert(String userId, ProfileUpdate update) {
+        Uni<Upserted> attempts = UpsertRetry.run(() -> attempt(userId, update),
+                failure -> DuplicateKeys.isOnIndex(failure, UNIQUE_INDEX, CreatorProfile.USER_ID),
+                config.upsert().maxAttempts(), retries::increment);
+        return guarded(attempts)
+                .onFailure(DuplicateKeys::isDuplicateKey).transform(failure -> {
+                    conflicts.increment();
+                    Log.warnf("Upsert for userId %s answered 409: %s", userId, failure.getMessage());
+                    return new ProfileConflictException(
+                            "The profile could not be written without creating a duplicate; retry the request.", failure);
+                })
+                .invoke(result -> {
+                    if (result != null) {
+                        (result.inserted() ? inserted : updated).increment();
+                    }
+                });
+    }
+
+    private Uni<Upserted> attempt(String userId, ProfileUpdate update) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // A fresh _id per attempt: finding it in the result tells an insert from an update, exactly.
+        ObjectId idIfInserted = new ObjectId();
+        List<Bson> changes = new ArrayList<>();
+        changes.add(Updates.setOnInsert("_id", idIfInserted));
+        changes.add(Updates.setOnInsert(CreatorProfile.CREATED_AT, now));
+        if (update.isCreateOnly()) {
+            changes.add(Updates.setOnInsert(CreatorProfile.UPDATED_AT, now));
+            changes.add(Updates.setOnInsert(CreatorProfile.VERSION, 1L));
+        } else {
+            changes.addAll(update.sets());
+            changes.add(Updates.set(CreatorProfile.UPDATED_AT, now));
+            changes.add(Updates.inc(CreatorProfile.VERSION, 1L));
+        }
+        boolean conditional = update.expectedVersion() != null;
+        Bson filter = conditional
+                ? and(eq(CreatorProfile.USER_ID, userId), eq(CreatorProfile.VERSION, update.expectedVersion()))
+                : eq(CreatorProfile.USER_ID, userId);
+        FindOneAndUpdateOptions options = new FindOneAndUpdateOptions()
+                .upsert(!conditional)
+                .returnDocument(ReturnDocument.AFTER);
+        return mongoCollection().findOneAndUpdate(filter, Updates.combine(changes), options)
+                .map(profile -> profile == null ? null : new Upserted(profile, idIfInserted.equals(profile.id)));
+    }
+
+    /** Bounds a database call by the configured timeout and turns "not reachable" into one exception. */
+    private <T> Uni<T> guarded(Uni<T> call) {
+        return unavailableAsOne(call.ifNoItem().after(config.database().timeout())
+                .failWith(() -> new DatabaseUnavailableException(
+                        "MongoDB did not answer within " + config.database().timeout().toMillis() + " ms", null)));
+    }
+
+    private static <T> Uni<T> unavailableAsOne(Uni<T> call) {
+        return call.onFailure(DatabaseFailures::isUnavailable)
+                .transform(failure -> new DatabaseUnavailableException("MongoDB is not reachable", failure));
+    }
+}

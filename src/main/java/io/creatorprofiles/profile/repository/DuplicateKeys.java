@@ -1,0 +1,57 @@
+package io.creatorprofiles.profile.repository;
+
+import org.bson.BsonDocument;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoServerException;
+import com.mongodb.MongoWriteException;
+
+/**
+ * The one place that decides whether a MongoDB failure is a duplicate key (E11000 and kin), and on which index.
+ * findOneAndUpdate reports it as {@link MongoCommandException}, updateOne/insert as {@link MongoWriteException}:
+ * the error code is what counts, never the exception type.
+ */
+public final class DuplicateKeys {
+
+    private DuplicateKeys() {
+    }
+
+    public static boolean isDuplicateKey(Throwable failure) {
+        Integer code = errorCode(failure);
+        return code != null && ErrorCategory.fromErrorCode(code) == ErrorCategory.DUPLICATE_KEY;
+    }
+
+    /**
+     * A duplicate key on the named index. MongoDB names the index in the message
+     * ({@code ... index: uniq_userId dup key: ...}); 4.2+ also sends the key pattern, used when the name is absent.
+     */
+    public static boolean isOnIndex(Throwable failure, String indexName, String keyField) {
+        if (!isDuplicateKey(failure)) {
+            return false;
+        }
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        if (message.contains("index: " + indexName + " ") || message.contains("index: " + indexName + ",")) {
+            return true;
+        }
+        if (failure instanceof MongoCommandException command) {
+            BsonDocument pattern = command.getResponse().getDocument("keyPattern", null);
+            return pattern != null && pattern.size() == 1 && pattern.containsKey(keyField);
+        }
+        return false;
+    }
+
+    private static Integer errorCode(Throwable failure) {
+        if (failure instanceof MongoWriteException write) {
+            return write.getError().getCode();
+        }
+        if (failure instanceof MongoBulkWriteException bulk) {
+            return bulk.getWriteErrors().isEmpty() ? null : bulk.getWriteErrors().get(0).getCode();
+        }
+        if (failure instanceof MongoServerException server) {
+            return server.getCode();
+        }
+        return null;
+    }
+}

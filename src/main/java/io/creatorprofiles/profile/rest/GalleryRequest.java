@@ -1,0 +1,28 @@
+package io.creatorprofiles.profile.rest;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.hibernate.validator.constraints.URL;
+
+import io.creatorprofiles.profile.GalleryItem;
+
+/** Body of {@code PUT /api/profiles/me/gallery}; replaces the gallery, in the order given. */
+public record GalleryRequest(@NotNull @Size(max = GalleryRequest.MAX_ITEMS) List<@NotNull @Valid Item> items) {
+
+    public static final int MAX_ITEMS = 50;
+
+    public record Item(
+            @NotBlank @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url,
+            @Size(max = 300) String caption) {
+    }
+
+    List<GalleryItem> toGallery() {
+        return items.stream().map(item -> new GalleryItem(item.url(), item.caption())).toList();
+    }
+}

@@ -1,0 +1,41 @@
+package io.creatorprofiles.profile.rest;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.hibernate.validator.constraints.URL;
+
+import io.creatorprofiles.profile.PersonalInfo;
+import io.creatorprofiles.profile.SocialLink;
+
+/** Body of {@code PUT /api/profiles/me/personal-info}; replaces the personal info as a whole. */
+public record PersonalInfoRequest(
+        @NotBlank @Size(max = 80) String displayName,
+        @Size(max = 2000) String bio,
+        @Size(max = 120) String location,
+        @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String website,
+        @Size(max = 10) List<@NotNull @Valid SocialLinkRequest> socialLinks,
+        @Size(max = 10) List<@NotBlank @Size(max = 40) String> categories) {
+
+    public record SocialLinkRequest(
+            @NotBlank @Size(max = 40) @Pattern(regexp = "[A-Za-z0-9 ._-]+", message = "letters, digits, space, '.', '_', '-' only") String network,
+            @NotBlank @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url) {
+    }
+
+    PersonalInfo toPersonalInfo() {
+        PersonalInfo info = new PersonalInfo();
+        info.displayName = displayName.strip();
+        info.bio = bio;
+        info.location = location;
+        info.website = website;
+        info.socialLinks = socialLinks == null ? List.of()
+                : socialLinks.stream().map(link -> new SocialLink(link.network(), link.url())).toList();
+        info.categories = categories == null ? List.of() : List.copyOf(categories);
+        return info;
+    }
+}

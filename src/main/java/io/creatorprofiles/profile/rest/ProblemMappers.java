@@ -1,0 +1,190 @@
+package io.creatorprofiles.profile.rest;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.creatorprofiles.profile.DatabaseUnavailableException;
+import io.creatorprofiles.profile.ProfileConflictException;
+import io.creatorprofiles.profile.StaleVersionException;
+import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/** Turns every failure into an {@code application/problem+json} answer; no stack trace ever leaves the service. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response invalidBody(ConstraintViolationException e) {
+        List<Problem.Violation> violations = e.getConstraintViolations().stream()
+                .map(v -> new Problem.Violation(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.Violation::field).thenComparing(Problem.Violation::message))
+                .toList();
+        String detail = violations.stream().map(v -> v.field() + ": " + v.message()).collect(Collectors.joining("; "));
+        return respond(new Problem("about:blank", "Invalid request", 400, detail, violations));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(MismatchedInputException e) {
+        return respond(Problem.of(400, "Malformed request body", describe(e)));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ProfileConflictException e) {
+        return respond(Problem.of(409, "Conflict", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response staleVersion(StaleVersionException e) {
+        return respond(Problem.of(412, "Precondition failed", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response badPrecondition(Versions.BadPreconditionException e) {
+        return respond(Problem.of(400, "Invalid If-Match", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(DatabaseUnavailableException e) {
+        Log.warnf("Answering 503: %s (%s)", e.getMessage(), e.getCause() == null ? "timeout" : e.getCause().toString());
+        return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
+                "The profile store is not answering; retry shortly. The outcome of a write is unknown; repeating it is safe.")))
+                .header(HttpHeaders.RETRY_AFTER, "1").build();
+    }
+
+    @ServerExceptionMapper({ AuthenticationFailedException.class, UnauthorizedException.class })
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(respond(Problem.of(401, "Unauthorized", "A valid bearer token is required.")))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "Forbidden", "The token does not grant this operation."));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return respond(Problem.of(400, "Malformed request body", describe(json)));
+        }
+        Response.Status.Family family = Response.Status.Family.familyOf(status);
+        if (family == Response.Status.Family.SERVER_ERROR) {
+            return internal(e);
+        }
+        Response problem = respond(Problem.of(status, reason(status), e.getMessage()));
+        Response.ResponseBuilder builder = Response.fromResponse(problem);
+        e.getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                values.forEach(value -> builder.header(name, value));
+            }
+        });
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response internal(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        Log.errorf(e, "Unexpected failure, incident %s", incident);
+        return respond(Problem.of(500, "Internal error", "Unexpected failure; incident " + incident + " is in the service log."));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA).entity(problem).build();
+    }
+
+    private static String reason(int status) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return known == null ? "Error" : known.getReasonPhrase();
+    }
+
+    /** Where the body went wrong, without echoing the body back. */
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "Unknown field '" + unknown.getPropertyName() + "' at " + pathOf(unknown);
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String target = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                    ? " (expected " + simpleType(mismatch.getTargetType()) + ")"
+                    : "";
+            return "Wrong type or value at " + pathOf(mapping) + target;
+        }
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return "The body is not valid JSON for this request" + where + ": " + e.getOriginalMessage();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type.isRecord()) {
+            return "an object";
+        }
+        return type.getSimpleName();
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder path = new StringBuilder("$");
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append('.').append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** "savePersonalInfo.body.socialLinks[0].url" becomes "socialLinks[0].url"; a header or path parameter keeps its name. */
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        StringBuilder field = new StringBuilder();
+        boolean inBody = false;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD) {
+                continue;
+            }
+            if (node.getKind() == ElementKind.PARAMETER) {
+                field.append(node.getName());
+                inBody = node.getName().equals("body");
+                if (inBody) {
+                    field.setLength(0);
+                }
+                continue;
+            }
+            if (node.getIndex() != null) {
+                field.append('[').append(node.getIndex()).append(']');
+            }
+            if (node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                continue;
+            }
+            if (node.getName() != null) {
+                if (!field.isEmpty()) {
+                    field.append('.');
+                }
+                field.append(node.getName());
+            }
+        }
+        return field.isEmpty() ? "body" : field.toString();
+    }
+}

@@ -1,0 +1,25 @@
+package io.creatorprofiles.profile.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.GalleryItem;
+import io.creatorprofiles.profile.PersonalInfo;
+
+/** A profile as the API shows it. */
+public record ProfileView(
+        String userId,
+        PersonalInfo personalInfo,
+        List<GalleryItem> gallery,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    static ProfileView of(CreatorProfile profile) {
+        return new ProfileView(profile.userId,
+                profile.personalInfo == null ? new PersonalInfo() : profile.personalInfo,
+                profile.gallery == null ? List.of() : profile.gallery,
+                profile.createdAt, profile.updatedAt, profile.version);
+    }
+}

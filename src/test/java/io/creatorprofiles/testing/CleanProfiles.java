@@ -1,0 +1,24 @@
+package io.creatorprofiles.testing;
+
+import java.time.Duration;
+
+import io.creatorprofiles.profile.integrity.UniqueUserIdIndex;
+
+/** The state every test starts from: no profiles, uniq_userId in place, readiness UP. */
+public final class CleanProfiles {
+
+    private CleanProfiles() {
+    }
+
+    public static void reset(ProfileStore store, UniqueUserIdIndex index) {
+        TestMongo mongo = TestMongo.current();
+        if (mongo.isEmbedded()) {
+            mongo.backend().clearFaults();
+        }
+        store.deleteAllProfiles();
+        UniqueUserIdIndex.Status status = index.ensure().await().atMost(Duration.ofSeconds(30));
+        if (!status.ready()) {
+            throw new IllegalStateException("uniq_userId not in place before the test: " + status);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.creatorprofiles.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A plain JDK HTTP client for the concurrency tests: one request per call, no retries, a bounded wait. */
+public final class Http {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    private Http() {
+    }
+
+    public static HttpResponse<String> get(URI uri, String token) throws Exception {
+        return send(HttpRequest.newBuilder(uri).GET(), token);
+    }
+
+    public static HttpResponse<String> put(URI uri, String token, String json) throws Exception {
+        return send(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json"), token);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
+        request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

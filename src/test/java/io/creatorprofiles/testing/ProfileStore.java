@@ -1,0 +1,87 @@
+package io.creatorprofiles.testing;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+
+import io.creatorprofiles.profile.CreatorProfile;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
+
+/** Direct, raw access to the test database, for setting up data and for counting what the service left there. */
+@ApplicationScoped
+public class ProfileStore {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ReactiveMongoClient client;
+    private final String database;
+
+    public ProfileStore(ReactiveMongoClient client, @ConfigProperty(name = "quarkus.mongodb.database") String database) {
+        this.client = client;
+        this.database = database;
+    }
+
+    public ReactiveMongoDatabase database() {
+        return client.getDatabase(database);
+    }
+
+    public ReactiveMongoCollection<Document> profiles() {
+        return collection(CreatorProfile.COLLECTION);
+    }
+
+    public ReactiveMongoCollection<Document> collection(String name) {
+        return database().getCollection(name);
+    }
+
+    public long count(Bson filter) {
+        return profiles().countDocuments(filter).await().atMost(WAIT);
+    }
+
+    public long countFor(String userId) {
+        return count(Filters.eq(CreatorProfile.USER_ID, userId));
+    }
+
+    public long countAll() {
+        return count(new Document());
+    }
+
+    /** Every profile document, in _id order: compare two of these lists to prove nothing changed. */
+    public List<Document> snapshot() {
+        return profiles().find(new Document(), new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id")))
+                .collect().asList().await().atMost(WAIT);
+    }
+
+    public Document findOne(String userId) {
+        return profiles().find(Filters.eq(CreatorProfile.USER_ID, userId)).collect().first().await().atMost(WAIT);
+    }
+
+    public void insert(List<Document> documents) {
+        profiles().insertMany(documents).await().atMost(WAIT);
+    }
+
+    public void deleteAllProfiles() {
+        profiles().deleteMany(new Document()).await().atMost(WAIT);
+    }
+
+    public void dropProfiles() {
+        profiles().drop().await().atMost(WAIT);
+    }
+
+    public List<Document> indexes() {
+        return profiles().listIndexes().collect().asList().await().atMost(WAIT);
+    }
+
+    public boolean hasIndex(String name) {
+        return indexes().stream().anyMatch(index -> name.equals(index.getString("name")));
+    }
+}

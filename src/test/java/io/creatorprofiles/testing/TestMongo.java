@@ -1,0 +1,88 @@
+package io.creatorprofiles.testing;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import de.bwaldvogel.mongo.MongoServer;
+
+/**
+ * The MongoDB the tests talk to: the embedded mongo-java-server (memory backend, 127.0.0.1, a free port), or, when
+ * {@code TEST_MONGODB_URI} (or -Dtest.mongodb.uri) is set, that external server with a database of its own per run.
+ */
+public final class TestMongo {
+
+    private static TestMongo current;
+
+    private final String externalUri;
+    private final String database;
+    private FaultInjectingBackend backend;
+    private MongoServer server;
+    private int port;
+
+    private TestMongo(String externalUri) {
+        this.externalUri = externalUri;
+        this.database = "creator_profiles_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    public static synchronized TestMongo start() {
+        if (current == null) {
+            String external = Optional.ofNullable(System.getProperty("test.mongodb.uri"))
+                    .or(() -> Optional.ofNullable(System.getenv("TEST_MONGODB_URI")))
+                    .filter(uri -> !uri.isBlank()).orElse(null);
+            TestMongo mongo = new TestMongo(external);
+            if (external == null) {
+                mongo.backend = new FaultInjectingBackend();
+                mongo.server = new MongoServer(mongo.backend);
+                mongo.port = mongo.server.bind().getPort();
+            }
+            current = mongo;
+        }
+        return current;
+    }
+
+    public static synchronized TestMongo current() {
+        if (current == null) {
+            throw new IllegalStateException("TestMongo not started; is MongoTestResource on the test?");
+        }
+        return current;
+    }
+
+    public static synchronized void stopAll() {
+        if (current != null && current.server != null) {
+            current.server.shutdownNow();
+        }
+        current = null;
+    }
+
+    public boolean isEmbedded() {
+        return externalUri == null;
+    }
+
+    public String connectionString() {
+        return isEmbedded() ? "mongodb://127.0.0.1:" + port : externalUri;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** Only on the embedded server: the backend whose replies can be faulted. */
+    public FaultInjectingBackend backend() {
+        if (!isEmbedded()) {
+            throw new IllegalStateException("fault injection needs the embedded server");
+        }
+        return backend;
+    }
+
+    /** Takes the embedded server off the network (existing connections closed); the data stays. */
+    public synchronized void goDown() {
+        server.shutdownNow();
+        server = null;
+    }
+
+    /** Brings the embedded server back on the same port, with the same data. */
+    public synchronized void comeBack() {
+        server = new MongoServer(backend);
+        server.bind("127.0.0.1", port);
+    }
+}
