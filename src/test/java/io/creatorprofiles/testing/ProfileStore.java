@@ -9,7 +9,10 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.mongodb.MongoNamespace;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.RenameCollectionOptions;
 import com.mongodb.client.model.Sorts;
 
 import io.creatorprofiles.profile.CreatorProfile;
@@ -67,6 +70,23 @@ public class ProfileStore {
 
     public void insert(List<Document> documents) {
         profiles().insertMany(documents).await().atMost(WAIT);
+    }
+
+    /**
+     * Swaps in a whole collection at once (staged elsewhere, then renamed over creator_profiles), as an old database
+     * would arrive: the service's index bean cannot slip uniq_userId in between the steps.
+     */
+    public void replaceProfilesWith(List<Document> documents, List<IndexModel> indexes) {
+        ReactiveMongoCollection<Document> staging = collection("creator_profiles_staging");
+        staging.drop().await().atMost(WAIT);
+        if (!documents.isEmpty()) {
+            staging.insertMany(documents).await().atMost(WAIT);
+        }
+        if (!indexes.isEmpty()) {
+            staging.createIndexes(indexes).await().atMost(WAIT);
+        }
+        staging.renameCollection(new MongoNamespace(database, CreatorProfile.COLLECTION),
+                new RenameCollectionOptions().dropTarget(true)).await().atMost(WAIT);
     }
 
     public void deleteAllProfiles() {

@@ -1,0 +1,152 @@
+package io.creatorprofiles.profile.integrity;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+
+import io.creatorprofiles.profile.integrity.UniqueUserIdIndex.State;
+import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class UniqueUserIdIndexTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    @Inject
+    ProfileStore store;
+
+    @BeforeEach
+    void freshCollection() {
+        store.dropProfiles();
+    }
+
+    @AfterEach
+    void restore() {
+        store.dropProfiles();
+        CleanProfiles.reset(store, index);
+    }
+
+    @Test
+    void aFreshDatabaseGetsTheUniqueIndex() {
+        UniqueUserIdIndex.Status status = ensure();
+
+        assertEquals(State.READY, status.state());
+        Document created = indexNamed("uniq_userId");
+        assertEquals(new Document("userId", 1), created.get("key", Document.class));
+        assertEquals(Boolean.TRUE, created.get("unique"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void aSecondEnsureIsANoOp() {
+        ensure();
+        List<Document> before = store.indexes();
+
+        UniqueUserIdIndex.Status again = ensure();
+
+        assertEquals(State.READY, again.state());
+        assertEquals("uniq_userId present", again.detail());
+        assertEquals(before, store.indexes());
+    }
+
+    @Test
+    void existingDuplicatesKeepReadinessDownWithTheirCountAndNothingChangedUntilRepaired() {
+        List<Document> docs = new ArrayList<>();
+        docs.add(new Document("userId", "dup-a").append("personalInfo", new Document("displayName", "A1")));
+        docs.add(new Document("userId", "dup-a").append("personalInfo", new Document("displayName", "A2")));
+        for (int i = 0; i < 3; i++) {
+            docs.add(new Document("userId", "dup-b").append("version", i));
+        }
+        docs.add(new Document("userId", "clean"));
+        store.replaceProfilesWith(docs, List.of());
+        List<Document> before = store.snapshot();
+
+        UniqueUserIdIndex.Status status = ensure();
+
+        assertEquals(State.DUPLICATES, status.state());
+        assertEquals(2, status.duplicatedUserIds());
+        assertTrue(status.detail().contains("2 userId(s)"), status.detail());
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'uniq_userId index' }.status", equalTo("DOWN"),
+                        "checks.find { it.name == 'uniq_userId index' }.data.state", equalTo("DUPLICATES"),
+                        "checks.find { it.name == 'uniq_userId index' }.data.duplicatedUserIds", is(2));
+        assertEquals(before, store.snapshot(), "no document changed");
+        assertFalse(store.hasIndex("uniq_userId"));
+
+        // An operator removes the surplus copies by hand; the bean notices on its own, no restart.
+        store.profiles().deleteOne(Filters.eq("personalInfo.displayName", "A2")).await().atMost(WAIT);
+        store.profiles().deleteMany(Filters.and(Filters.eq("userId", "dup-b"), Filters.gt("version", 0)))
+                .await().atMost(WAIT);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        assertTrue(store.hasIndex("uniq_userId"));
+        assertEquals(3, store.countAll());
+    }
+
+    @Test
+    void anIndexOnUserIdUnderAnotherNameIsAConflictAndIsLeftAlone() {
+        store.replaceProfilesWith(List.of(new Document("userId", "x")),
+                List.of(new IndexModel(Indexes.ascending("userId"), new IndexOptions().name("userId_1"))));
+
+        UniqueUserIdIndex.Status status = ensure();
+
+        assertEquals(State.CONFLICT, status.state());
+        assertTrue(status.detail().contains("userId_1"), status.detail());
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'uniq_userId index' }.data.state", equalTo("CONFLICT"));
+        assertTrue(store.hasIndex("userId_1"), "the conflicting index is untouched");
+        assertFalse(store.hasIndex("uniq_userId"));
+    }
+
+    @Test
+    void anIndexNamedUniqUserIdWithAnotherDefinitionIsAConflictAndIsLeftAlone() {
+        store.replaceProfilesWith(List.of(new Document("userId", "x")),
+                List.of(new IndexModel(Indexes.ascending("userId", "createdAt"), new IndexOptions().name("uniq_userId"))));
+
+        UniqueUserIdIndex.Status status = ensure();
+
+        assertEquals(State.CONFLICT, status.state());
+        Document kept = indexNamed("uniq_userId");
+        assertEquals(new Document("userId", 1).append("createdAt", 1), kept.get("key", Document.class));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.name", hasItem("uniq_userId index"));
+    }
+
+    private UniqueUserIdIndex.Status ensure() {
+        return index.ensure().await().atMost(WAIT);
+    }
+
+    private Document indexNamed(String name) {
+        return store.indexes().stream().filter(i -> name.equals(i.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no index " + name + " in " + store.indexes()));
+    }
+}
