@@ -35,6 +35,7 @@ START_TIMEOUT=${FERRETDB_START_TIMEOUT:-30}
 FERRETDB_PID=
 FERRETDB_DIR=
 FERRETDB_URI=
+OWN_PID=
 
 log() { echo "ferretdb.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -192,6 +193,8 @@ start_instance() {
     echo "FERRETDB_URI=$FERRETDB_URI"
     return 0
   fi
+  # A stale env file (instance died or was killed): clean up its dir before starting afresh.
+  [[ -f $ENV_FILE ]] && stop_instance
   FERRETDB_PID= FERRETDB_DIR= FERRETDB_URI=
 
   cmd_install >/dev/null
@@ -216,6 +219,7 @@ start_instance() {
       --log-level=info \
       </dev/null >"$FERRETDB_DIR/ferretdb.log" 2>&1 &
     FERRETDB_PID=$!
+    OWN_PID=$FERRETDB_PID # started by this shell: no need for the PID-reuse check
 
     {
       echo "FERRETDB_PID=$FERRETDB_PID"
@@ -245,7 +249,7 @@ start_instance() {
 stop_instance() {
   local pid=$FERRETDB_PID dir=$FERRETDB_DIR i
   if [[ -n $pid ]] && is_running "$pid"; then
-    if is_ferretdb "$pid"; then
+    if [[ $pid == "$OWN_PID" ]] || is_ferretdb "$pid"; then
       kill -TERM "$pid" 2>/dev/null || true
       # FerretDB shuts down gracefully on SIGTERM; give it 10 s, then SIGKILL.
       for ((i = 0; i < 50; i++)); do
@@ -265,8 +269,10 @@ stop_instance() {
       log "pid $pid is not ferretdb any more; not killing it"
     fi
   fi
-  # Reap it if it is our child (run mode), ignore otherwise.
-  [[ -n $pid ]] && wait "$pid" 2>/dev/null || true
+  # Reap it if it is our (now dead) child; never wait on a live process.
+  if [[ -n $pid ]] && ! is_running "$pid"; then
+    wait "$pid" 2>/dev/null || true
+  fi
 
   # Only delete what start created: a mktemp dir named ferretdb.XXXXXX.
   if [[ -n $dir && -d $dir && $(basename "$dir") == ferretdb.* ]]; then
@@ -296,14 +302,36 @@ cmd_run() {
 
   # Own env file per run, so run never adopts (and then stops) an instance from `start`.
   ENV_FILE=$STATE_DIR/run.$$.env
+  CHILD_PID=
   trap 'stop_instance' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
+  trap 'on_signal INT 130' INT
+  trap 'on_signal TERM 143' TERM
   start_instance >/dev/null
   log "running with TEST_MONGODB_URI=$FERRETDB_URI: $*"
   local rc=0
-  TEST_MONGODB_URI=$FERRETDB_URI FERRETDB_URI=$FERRETDB_URI "$@" || rc=$?
+  # Background + wait (not foreground) so a TERM/INT sent to this script is handled at once;
+  # <&0 keeps the caller's stdin (a background job would otherwise get /dev/null).
+  TEST_MONGODB_URI=$FERRETDB_URI FERRETDB_URI=$FERRETDB_URI "$@" <&0 &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=
   exit "$rc"
+}
+
+# Stop the command (TERM, 10 s, KILL), then exit; the EXIT trap stops FerretDB.
+# TERM even for INT: background commands of a non-interactive shell start with SIGINT ignored.
+on_signal() {
+  local code=$2 i
+  if [[ -n ${CHILD_PID:-} ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      is_running "$CHILD_PID" || break
+      sleep 0.2
+    done
+    is_running "$CHILD_PID" && kill -KILL "$CHILD_PID" 2>/dev/null
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  exit "$code"
 }
 
 usage() {
