@@ -138,25 +138,28 @@ public class UniqueUserIdIndex {
     }
 
     private Uni<Status> classify(Throwable failure) {
-        if (DuplicateKeys.isDuplicateKey(failure)) {
-            return repository.countDuplicatedUserIds()
-                    .map(count -> new Status(State.DUPLICATES, count + " userId(s) have more than one profile, so "
-                            + NAME + " cannot be built. Nothing was changed. Run the duplicate scan, then the repair "
-                            + "(see README, 'When the duplicate alert fires'); this check retries on its own.",
-                            count, Instant.now()))
-                    .onFailure().recoverWithItem(countFailure -> Status.of(State.DUPLICATES,
-                            "duplicates prevent " + NAME + "; counting them failed: " + countFailure.getMessage()));
+        if (failure instanceof DatabaseUnavailableException) {
+            return Uni.createFrom().item(Status.of(State.UNREACHABLE, "MongoDB is not reachable: "
+                    + (failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage())));
         }
         if (failure instanceof MongoServerException server
                 && (server.getCode() == INDEX_OPTIONS_CONFLICT || server.getCode() == INDEX_KEY_SPECS_CONFLICT)) {
             return Uni.createFrom().item(Status.of(State.CONFLICT, "MongoDB refused " + NAME + " (code "
                     + server.getCode() + "): " + server.getMessage() + ". " + NEVER_DROPS));
         }
-        if (failure instanceof DatabaseUnavailableException) {
-            return Uni.createFrom().item(Status.of(State.UNREACHABLE, "MongoDB is not reachable: "
-                    + (failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage())));
-        }
-        return Uni.createFrom().item(Status.of(State.FAILED, failure.toString()));
+        // MongoDB answers E11000 when duplicates stop the build; other servers (FerretDB: code 1) say it otherwise,
+        // so any other refusal is checked against the data before it is reported as a plain failure.
+        return repository.countDuplicatedUserIds()
+                .map(count -> count > 0
+                        ? new Status(State.DUPLICATES, count + " userId(s) have more than one profile, so " + NAME
+                                + " cannot be built. Nothing was changed. Run the duplicate scan, then the repair "
+                                + "(see README, 'When the duplicate alert fires'); this check retries on its own.",
+                                count, Instant.now())
+                        : Status.of(State.FAILED, "creating " + NAME + " failed: " + failure))
+                .onFailure().recoverWithItem(countFailure -> Status.of(
+                        DuplicateKeys.isDuplicateKey(failure) ? State.DUPLICATES : State.FAILED,
+                        "creating " + NAME + " failed (" + failure.getMessage() + ") and counting duplicates failed too: "
+                                + countFailure.getMessage()));
     }
 
     private static final String NEVER_DROPS = "This service never drops an index: drop or rename the conflicting "

@@ -94,7 +94,9 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
      */
     public Uni<Upserted> upsert(String userId, ProfileUpdate update) {
         Uni<Upserted> attempts = UpsertRetry.run(() -> attempt(userId, update),
-                failure -> DuplicateKeys.isOnIndex(failure, UNIQUE_INDEX, CreatorProfile.USER_ID),
+                // The only unique keys this upsert can hit are userId and the fresh _id it proposes, so a duplicate key
+                // not shown to be on another index is the userId race.
+                failure -> DuplicateKeys.mayBeOnIndex(failure, UNIQUE_INDEX, CreatorProfile.USER_ID),
                 config.upsert().maxAttempts(), retries::increment);
         return guarded(attempts)
                 .onFailure(DuplicateKeys::isDuplicateKey).transform(failure -> {

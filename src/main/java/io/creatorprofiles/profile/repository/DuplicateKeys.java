@@ -24,22 +24,26 @@ public final class DuplicateKeys {
     }
 
     /**
-     * A duplicate key on the named index. MongoDB names the index in the message
-     * ({@code ... index: uniq_userId dup key: ...}); 4.2+ also sends the key pattern, used when the name is absent.
+     * A duplicate key that may be on the named index: MongoDB names the index in the message
+     * ({@code ... index: uniq_userId dup key: ...}) and 4.2+ also sends the key pattern; a reply that names neither
+     * (FerretDB, some older servers) cannot be pinned on another index, so it counts too. False only for something
+     * other than a duplicate key, or a duplicate key shown to be on another index.
      */
-    public static boolean isOnIndex(Throwable failure, String indexName, String keyField) {
+    public static boolean mayBeOnIndex(Throwable failure, String indexName, String keyField) {
         if (!isDuplicateKey(failure)) {
             return false;
         }
         String message = failure.getMessage() == null ? "" : failure.getMessage();
-        if (message.contains("index: " + indexName + " ") || message.contains("index: " + indexName + ",")) {
-            return true;
+        int named = message.indexOf("index: ");
+        if (named >= 0) {
+            String rest = message.substring(named + "index: ".length());
+            return rest.startsWith(indexName + " ") || rest.startsWith(indexName + ",") || rest.equals(indexName);
         }
         if (failure instanceof MongoCommandException command) {
             BsonDocument pattern = command.getResponse().getDocument("keyPattern", null);
-            return pattern != null && pattern.size() == 1 && pattern.containsKey(keyField);
+            return pattern == null || (pattern.size() == 1 && pattern.containsKey(keyField));
         }
-        return false;
+        return true;
     }
 
     private static Integer errorCode(Throwable failure) {

@@ -121,7 +121,8 @@ class BadInputTest {
     @Test
     void aBodyOverTheSizeLimitIsRefusedWith413AndChangesNothing() {
         String body = "{\"displayName\": \"Bob\", \"bio\": \"" + "b".repeat(70_000) + "\"}";
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(body).put(INFO).then().statusCode(413);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(body).put(INFO).then()
+                .statusCode(413).contentType("application/problem+json").body("status", is(413));
         assertEquals(before, store.snapshot());
     }
 
