@@ -9,10 +9,10 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
-import com.mongodb.client.model.RenameCollectionOptions;
 import com.mongodb.client.model.Sorts;
 
 import io.creatorprofiles.profile.CreatorProfile;
@@ -25,6 +25,9 @@ import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
 public class ProfileStore {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Explicit batch sizes: unbounded demand becomes batchSize 2^31-1, which FerretDB 1.x allocates up front. */
+    private static final int BATCH = 500;
+    private static final int NAMESPACE_EXISTS = 48;
 
     private final ReactiveMongoClient client;
     private final String database;
@@ -60,12 +63,13 @@ public class ProfileStore {
 
     /** Every profile document, in _id order: compare two of these lists to prove nothing changed. */
     public List<Document> snapshot() {
-        return profiles().find(new Document(), new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id")))
+        return profiles().find(new Document(), new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id")).batchSize(BATCH))
                 .collect().asList().await().atMost(WAIT);
     }
 
     public Document findOne(String userId) {
-        return profiles().find(Filters.eq(CreatorProfile.USER_ID, userId)).collect().first().await().atMost(WAIT);
+        return profiles().find(Filters.eq(CreatorProfile.USER_ID, userId), new io.quarkus.mongodb.FindOptions().limit(1))
+                .collect().first().await().atMost(WAIT);
     }
 
     public void insert(List<Document> documents) {
@@ -85,8 +89,19 @@ public class ProfileStore {
         if (!indexes.isEmpty()) {
             staging.createIndexes(indexes).await().atMost(WAIT);
         }
-        staging.renameCollection(new MongoNamespace(database, CreatorProfile.COLLECTION),
-                new RenameCollectionOptions().dropTarget(true)).await().atMost(WAIT);
+        // Drop, then rename: FerretDB has no renameCollection dropTarget. The index bean may re-create the collection
+        // in between (NamespaceExists, 48); then drop and rename again, a bounded number of times.
+        for (int attempt = 1; ; attempt++) {
+            profiles().drop().await().atMost(WAIT);
+            try {
+                staging.renameCollection(new MongoNamespace(database, CreatorProfile.COLLECTION)).await().atMost(WAIT);
+                return;
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() != NAMESPACE_EXISTS || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public void deleteAllProfiles() {
@@ -98,7 +113,7 @@ public class ProfileStore {
     }
 
     public List<Document> indexes() {
-        return profiles().listIndexes().collect().asList().await().atMost(WAIT);
+        return profiles().listIndexes().capDemandsTo(BATCH).collect().asList().await().atMost(WAIT);
     }
 
     public boolean hasIndex(String name) {

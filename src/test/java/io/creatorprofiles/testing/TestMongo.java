@@ -3,6 +3,11 @@ package io.creatorprofiles.testing;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.bson.Document;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+
 import de.bwaldvogel.mongo.MongoServer;
 
 /**
@@ -15,12 +20,14 @@ public final class TestMongo {
 
     private final String externalUri;
     private final String database;
+    private final boolean ferretDb;
     private FaultInjectingBackend backend;
     private MongoServer server;
     private int port;
 
     private TestMongo(String externalUri) {
         this.externalUri = externalUri;
+        this.ferretDb = externalUri != null && isFerretDb(externalUri);
         this.database = "creator_profiles_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
@@ -56,6 +63,25 @@ public final class TestMongo {
 
     public boolean isEmbedded() {
         return externalUri == null;
+    }
+
+    /** FerretDB 1.x, which tells itself apart in buildInfo. */
+    public boolean isFerretDb() {
+        return ferretDb;
+    }
+
+    /**
+     * Whether concurrent updates of one document are each applied (MongoDB, and the embedded server, which
+     * serializes them). FerretDB 1.x is known to lose some: docs/ferretdb-notes.md.
+     */
+    public boolean appliesConcurrentUpdatesAtomically() {
+        return !ferretDb;
+    }
+
+    private static boolean isFerretDb(String uri) {
+        try (MongoClient client = MongoClients.create(uri)) {
+            return client.getDatabase("admin").runCommand(new Document("buildInfo", 1)).containsKey("ferretdbVersion");
+        }
     }
 
     public String connectionString() {

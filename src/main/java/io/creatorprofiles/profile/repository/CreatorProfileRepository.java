@@ -28,6 +28,7 @@ import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.micrometer.core.instrument.Counter;
+import io.quarkus.mongodb.AggregateOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
@@ -41,6 +42,12 @@ import io.smallrye.mutiny.Uni;
 public class CreatorProfileRepository implements ReactivePanacheMongoRepository<CreatorProfile> {
 
     public static final String UNIQUE_INDEX = "uniq_userId";
+
+    /**
+     * Batch size of every multi-document read. Left to the reactive driver, an unbounded subscriber becomes
+     * batchSize 2147483647, which some MongoDB-compatible servers (FerretDB 1.x) allocate up front.
+     */
+    static final int READ_BATCH = 500;
 
     private final ProfilesConfig config;
     private final Counter inserted;
@@ -66,7 +73,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
 
     /** The indexes of the collection as MongoDB describes them (name, key, unique, ...). */
     public Uni<List<Document>> listIndexes() {
-        return guarded(mongoCollection().listIndexes().collect().asList());
+        return guarded(mongoCollection().listIndexes().capDemandsTo(READ_BATCH).collect().asList());
     }
 
     /** Creates uniq_userId; a no-op when the identical index exists, a failure over duplicates or a conflicting index. */
@@ -82,7 +89,8 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("n", 1)),
                 Aggregates.match(Filters.gt("n", 1)),
                 Aggregates.count("duplicated"));
-        return guarded(mongoCollection().aggregate(pipeline, Document.class).collect().first())
+        return guarded(mongoCollection().aggregate(pipeline, Document.class,
+                new AggregateOptions().allowDiskUse(true).batchSize(READ_BATCH)).collect().first())
                 .map(result -> result == null ? 0L : ((Number) result.get("duplicated")).longValue());
     }
 
