@@ -6,8 +6,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** An RFC 9457 problem document, the body of every error this service answers. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@RegisterForReflection(targets = { Problem.class, Problem.Violation.class })
 public record Problem(String type, String title, int status, String detail, List<Violation> violations) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

@@ -6,8 +6,10 @@ import java.util.List;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.GalleryItem;
 import io.creatorprofiles.profile.PersonalInfo;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** A profile as the API shows it. */
+/** A profile as the API shows it. Registered for reflection: it travels inside a Response, unseen by the build. */
+@RegisterForReflection
 public record ProfileView(
         String userId,
         PersonalInfo personalInfo,
