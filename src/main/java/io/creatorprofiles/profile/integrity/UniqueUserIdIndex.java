@@ -141,8 +141,10 @@ public class UniqueUserIdIndex {
         if (DuplicateKeys.isDuplicateKey(failure)) {
             return repository.countDuplicatedUserIds()
                     .map(count -> new Status(State.DUPLICATES, count + " userId(s) have more than one profile, so "
-                            + NAME + " cannot be built. Nothing was changed. Run the duplicate scan, then the repair "
-                            + "(see README, 'When the duplicate alert fires'); this check retries on its own.",
+                            + NAME + " cannot be built. Nothing was changed. See them with the 'scan' command or GET "
+                            + "/api/admin/duplicates, repair them without loss with 'repair --apply' or POST "
+                            + "/api/admin/duplicates/repair?dryRun=false (README, 'When the duplicate alert fires'); "
+                            + "this check retries on its own.",
                             count, Instant.now()))
                     .onFailure().recoverWithItem(countFailure -> Status.of(State.DUPLICATES,
                             "duplicates prevent " + NAME + "; counting them failed: " + countFailure.getMessage()));

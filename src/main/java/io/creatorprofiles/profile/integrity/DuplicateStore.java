@@ -1,0 +1,120 @@
+package io.creatorprofiles.profile.integrity;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.repository.CreatorProfileRepository;
+import io.quarkus.mongodb.AggregateOptions;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every MongoDB call the duplicate scan and repair make on {@code creator_profiles}.
+ * <p>
+ * Invariant 2 routes every profile write through the one upsert keyed by {@code {userId}}. The repair cannot use it:
+ * while duplicates exist, {@code {userId}} matches any copy. So the repair writes by {@code _id} instead, each write a
+ * compare-and-set on what it read ({@code version} and {@code updatedAt}), and never with upsert, so it can neither
+ * insert a profile nor overwrite a change it has not seen.
+ */
+@ApplicationScoped
+public class DuplicateStore {
+
+    private final CreatorProfileRepository repository;
+
+    public DuplicateStore(CreatorProfileRepository repository) {
+        this.repository = repository;
+    }
+
+    private ReactiveMongoCollection<Document> profiles() {
+        return repository.mongoDatabase().getCollection(CreatorProfile.COLLECTION);
+    }
+
+    /**
+     * One document per userId with more than one profile, in userId order, streamed from the server:
+     * {@code {_id: userId, count, ids: [...]}}, and with {@code withCopies} also each copy's {@code _id},
+     * {@code createdAt}, {@code updatedAt}, {@code version}; never whole documents. {@code allowDiskUse} lets a large
+     * collection group on disk. The ids let the repair read a user's copies through the {@code _id} index: there is
+     * no index on userId while duplicates exist, so {@code find({userId})} would scan the collection once per user.
+     * Bound: one group document must fit in 16 MB, about 700,000 copies of a single user.
+     */
+    public Multi<Document> duplicatedUsers(boolean withCopies) {
+        List<com.mongodb.client.model.BsonField> fields = new ArrayList<>();
+        fields.add(Accumulators.sum("count", 1));
+        fields.add(Accumulators.push("ids", "$_id"));
+        if (withCopies) {
+            fields.add(Accumulators.push("copies", new Document("_id", "$_id")
+                    .append(CreatorProfile.CREATED_AT, "$" + CreatorProfile.CREATED_AT)
+                    .append(CreatorProfile.UPDATED_AT, "$" + CreatorProfile.UPDATED_AT)
+                    .append(CreatorProfile.VERSION, "$" + CreatorProfile.VERSION)));
+        }
+        List<Bson> pipeline = List.of(
+                Aggregates.group("$" + CreatorProfile.USER_ID, fields),
+                Aggregates.match(com.mongodb.client.model.Filters.gt("count", 1)),
+                Aggregates.sort(Sorts.ascending("_id")));
+        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(100));
+    }
+
+    /**
+     * Up to {@code limit} of the given copies of one user's profile, as they are now (gone ones are left out), newest
+     * updatedAt first (the survivor rule's first key). Read by {@code _id}, so through the {@code _id} index.
+     */
+    public Uni<List<Document>> copiesOf(Object userId, List<?> ids, int limit) {
+        return profiles().find(and(in("_id", ids), eq(CreatorProfile.USER_ID, userId)), new FindOptions()
+                .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
+                .limit(limit)).collect().asList();
+    }
+
+    /**
+     * Writes the merge onto the survivor, by {@code _id}, only if it is unchanged since it was read. Null when it
+     * changed (or is gone): the caller reads again and merges again.
+     */
+    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets, Instant now) {
+        List<Bson> changes = new ArrayList<>();
+        sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
+        changes.add(Updates.set(CreatorProfile.UPDATED_AT, Date.from(now)));
+        changes.add(Updates.inc(CreatorProfile.VERSION, 1L));
+        return profiles().findOneAndUpdate(unchangedSinceRead(survivor), Updates.combine(changes),
+                new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
+    public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
+        return profiles().deleteOne(unchangedSinceRead(loser)).map(result -> result.getDeletedCount() == 1);
+    }
+
+    /** The plain full scan the benchmark compares against: every document read, nothing kept. */
+    public Uni<Long> countByFullScan() {
+        return profiles().find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
+                .collect().with(java.util.stream.Collectors.counting());
+    }
+
+    private static Bson unchangedSinceRead(ProfileCopy copy) {
+        Document read = copy.document();
+        return and(eq("_id", copy.id()),
+                eq(CreatorProfile.USER_ID, read.get(CreatorProfile.USER_ID)),
+                eq(CreatorProfile.VERSION, read.get(CreatorProfile.VERSION)),
+                eq(CreatorProfile.UPDATED_AT, read.get(CreatorProfile.UPDATED_AT)));
+    }
+}
