@@ -69,7 +69,7 @@ public class DuplicateRepair {
                         return Uni.createFrom().voidItem();
                     }
                     List<Object> ids = group.getList("ids", Object.class);
-                    return store.copiesOf(group.get("_id"), ids, config.copiesPerPass()).invoke(documents -> {
+                    return store.copiesOf(ids, config.copiesPerPass()).invoke(documents -> {
                         SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
                         ProfileMerge.Result merge = ProfileMerge.merge(choice);
                         tally.plans.add(new RepairReport.UserPlan(String.valueOf(group.get("_id")), count(group),
@@ -116,7 +116,7 @@ public class DuplicateRepair {
             tally.failedUsers.add(String.valueOf(userId));
             return Uni.createFrom().voidItem();
         }
-        return store.copiesOf(userId, ids, config.copiesPerPass()).flatMap(documents -> {
+        return store.copiesOf(ids, config.copiesPerPass()).flatMap(documents -> {
             if (documents.size() <= 1) {
                 tally.usersRepaired++;
                 return Uni.createFrom().voidItem();

@@ -81,7 +81,7 @@ public class DuplicateScan {
     private Uni<Counted> describe(Document group) {
         Object userId = group.get("_id");
         List<Document> stamps = group.getList("copies", Document.class);
-        return store.copiesOf(userId, group.getList("ids", Object.class), config.copiesPerPass()).map(documents -> {
+        return store.copiesOf(group.getList("ids", Object.class), config.copiesPerPass()).map(documents -> {
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
             Object survivorId = choice.survivor().id();
             List<ScanReport.Copy> copies = stamps.stream()

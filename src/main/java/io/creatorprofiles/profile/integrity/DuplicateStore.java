@@ -78,10 +78,12 @@ public class DuplicateStore {
 
     /**
      * Up to {@code limit} of the given copies of one user's profile, as they are now (gone ones are left out), newest
-     * updatedAt first (the survivor rule's first key). Read by {@code _id}, so through the {@code _id} index.
+     * updatedAt first (the survivor rule's first key). The filter is {@code _id} alone, so the {@code _id} index serves
+     * it everywhere (mongo-java-server uses an index only for a filter on exactly its keys); the ids come from grouping
+     * by userId, and userId is never changed, so they are all this user's.
      */
-    public Uni<List<Document>> copiesOf(Object userId, List<?> ids, int limit) {
-        return profiles().find(and(in("_id", ids), eq(CreatorProfile.USER_ID, userId)), new FindOptions()
+    public Uni<List<Document>> copiesOf(List<?> ids, int limit) {
+        return profiles().find(in("_id", ids), new FindOptions()
                 .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
                 .limit(limit)).collect().asList();
     }
