@@ -68,8 +68,7 @@ public class DuplicateRepair {
                     if (listed.getAndIncrement() >= config.reportLimit()) {
                         return Uni.createFrom().voidItem();
                     }
-                    List<Object> ids = group.getList("ids", Object.class);
-                    return store.copiesOf(ids, config.copiesPerPass()).invoke(documents -> {
+                    return store.copiesOf(group, config.copiesPerPass()).invoke(documents -> {
                         SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
                         ProfileMerge.Result merge = ProfileMerge.merge(choice);
                         tally.plans.add(new RepairReport.UserPlan(String.valueOf(group.get("_id")), count(group),
@@ -95,7 +94,7 @@ public class DuplicateRepair {
                                 .chain(() -> Multi.createFrom().iterable(batch)
                                         .onItem().transformToUniAndConcatenate(group -> {
                                             tally.countGroup(group);
-                                            return repairUser(group.get("_id"), group.getList("ids", Object.class), runId, tally, 0);
+                                            return repairUser(group, runId, tally, 0);
                                         })
                                         .collect().last()))
                         .collect().last())
@@ -109,21 +108,22 @@ public class DuplicateRepair {
                         report.deleted(), report.failedUsers(), report.indexState()));
     }
 
-    private Uni<Void> repairUser(Object userId, List<Object> ids, String runId, Tally tally, int pass) {
+    private Uni<Void> repairUser(Document group, String runId, Tally tally, int pass) {
+        Object userId = group.get("_id");
         if (pass >= MAX_PASSES_PER_USER) {
             Log.errorf("Duplicate repair %s: userId %s still has copies after %d passes; left for the next run",
                     runId, userId, pass);
             tally.failedUsers.add(String.valueOf(userId));
             return Uni.createFrom().voidItem();
         }
-        return store.copiesOf(ids, config.copiesPerPass()).flatMap(documents -> {
+        return store.copiesOf(group, config.copiesPerPass()).flatMap(documents -> {
             if (documents.size() <= 1) {
                 tally.usersRepaired++;
                 return Uni.createFrom().voidItem();
             }
             tally.passes++;
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
-            return onePass(userId, choice, runId, tally).chain(() -> repairUser(userId, ids, runId, tally, pass + 1));
+            return onePass(userId, choice, runId, tally).chain(() -> repairUser(group, runId, tally, pass + 1));
         });
     }
 

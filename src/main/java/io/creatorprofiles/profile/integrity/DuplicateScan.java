@@ -80,8 +80,9 @@ public class DuplicateScan {
 
     private Uni<Counted> describe(Document group) {
         Object userId = group.get("_id");
-        List<Document> stamps = group.getList("copies", Document.class);
-        return store.copiesOf(group.getList("ids", Object.class), config.copiesPerPass()).map(documents -> {
+        return store.copiesOf(group, config.copiesPerPass()).map(documents -> {
+            // Every copy's stamps from the group; without $push on the server, those of the copies read.
+            List<Document> stamps = group.containsKey("copies") ? group.getList("copies", Document.class) : documents;
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
             Object survivorId = choice.survivor().id();
             List<ScanReport.Copy> copies = stamps.stream()

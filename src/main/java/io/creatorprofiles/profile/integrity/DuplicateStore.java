@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import com.mongodb.MongoServerException;
 import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.BsonField;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
@@ -24,6 +27,7 @@ import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.repository.CreatorProfileRepository;
+import io.quarkus.logging.Log;
 import io.quarkus.mongodb.AggregateOptions;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -41,6 +45,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class DuplicateStore {
 
+    private static final int NOT_IMPLEMENTED = 238;
+
     private final CreatorProfileRepository repository;
 
     public DuplicateStore(CreatorProfileRepository repository) {
@@ -57,12 +63,23 @@ public class DuplicateStore {
      * {@code createdAt}, {@code updatedAt}, {@code version}; never whole documents. {@code allowDiskUse} lets a large
      * collection group on disk. The ids let the repair read a user's copies through the {@code _id} index: there is
      * no index on userId while duplicates exist, so {@code find({userId})} would scan the collection once per user.
-     * Bound: one group document must fit in 16 MB, about 700,000 copies of a single user.
+     * Bound: one group document must fit in 16 MB, about 700,000 copies of a single user. A server without
+     * {@code $push} in {@code $group} (FerretDB 1.x) gets groups with the count only.
      */
     public Multi<Document> duplicatedUsers(boolean withCopies) {
-        List<com.mongodb.client.model.BsonField> fields = new ArrayList<>();
+        return aggregate(withCopies, true).onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> {
+            Log.warnf("This server cannot $push in $group (%s): each duplicated user's copies are read by userId, "
+                    + "one collection scan per user", failure.getMessage());
+            return aggregate(false, false);
+        });
+    }
+
+    private Multi<Document> aggregate(boolean withCopies, boolean withIds) {
+        List<BsonField> fields = new ArrayList<>();
         fields.add(Accumulators.sum("count", 1));
-        fields.add(Accumulators.push("ids", "$_id"));
+        if (withIds) {
+            fields.add(Accumulators.push("ids", "$_id"));
+        }
         if (withCopies) {
             fields.add(Accumulators.push("copies", new Document("_id", "$_id")
                     .append(CreatorProfile.CREATED_AT, "$" + CreatorProfile.CREATED_AT)
@@ -71,19 +88,26 @@ public class DuplicateStore {
         }
         List<Bson> pipeline = List.of(
                 Aggregates.group("$" + CreatorProfile.USER_ID, fields),
-                Aggregates.match(com.mongodb.client.model.Filters.gt("count", 1)),
+                Aggregates.match(Filters.gt("count", 1)),
                 Aggregates.sort(Sorts.ascending("_id")));
         return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(100));
     }
 
+    /** FerretDB 1.x answers $push in $group with NotImplemented (238). */
+    private static boolean notImplemented(Throwable failure) {
+        return failure instanceof MongoServerException server && server.getCode() == NOT_IMPLEMENTED;
+    }
+
     /**
-     * Up to {@code limit} of the given copies of one user's profile, as they are now (gone ones are left out), newest
-     * updatedAt first (the survivor rule's first key). The filter is {@code _id} alone, so the {@code _id} index serves
-     * it everywhere (mongo-java-server uses an index only for a filter on exactly its keys); the ids come from grouping
-     * by userId, and userId is never changed, so they are all this user's.
+     * Up to {@code limit} copies of one group's user, as they are now (gone ones are left out), newest updatedAt first
+     * (the survivor rule's first key). By the group's ids when it has them: a filter on {@code _id} alone, which every
+     * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
+     * come from grouping by userId, which is never changed, so they are all this user's. Otherwise by userId.
      */
-    public Uni<List<Document>> copiesOf(List<?> ids, int limit) {
-        return profiles().find(in("_id", ids), new FindOptions()
+    public Uni<List<Document>> copiesOf(Document group, int limit) {
+        Bson filter = group.containsKey("ids") ? in("_id", group.getList("ids", Object.class))
+                : eq(CreatorProfile.USER_ID, group.get("_id"));
+        return profiles().find(filter, new FindOptions()
                 .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
                 .limit(limit)).collect().asList();
     }
