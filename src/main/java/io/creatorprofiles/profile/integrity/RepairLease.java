@@ -22,8 +22,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * One repair at a time across every instance and job: a document {@code {_id: "duplicate-repair", owner, expiresAt}}
- * in {@code maintenance_leases}. Taking it is one atomic upsert whose filter matches only an expired lease or one we
- * hold; when another runner holds it, the upsert's insert collides on {@code _id} and the lease is refused. A runner
+ * in {@code maintenance_leases}. Taking it is an insert (atomic on {@code _id}), or, if it exists, an update whose
+ * filter matches only an expired lease or one we hold; anything else means another runner holds it. A runner
  * that dies leaves a lease that expires after {@code profiles.duplicates.lease-ttl}.
  */
 @ApplicationScoped
@@ -49,18 +49,25 @@ public class RepairLease {
         return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Takes (or renews) the lease for {@code owner}; fails with {@link RepairLeaseHeldException} when another holds it. */
+    /**
+     * Takes the lease for {@code owner}, or fails with {@link RepairLeaseHeldException} when another runner holds it.
+     * Two atomic steps, no upsert: insert the lease (a duplicate key on {@code _id} means it exists), else take it
+     * over only if it has expired (or is already ours).
+     */
     public Uni<Void> acquire(String owner) {
         Date now = new Date();
-        return leases().findOneAndUpdate(
-                Filters.and(Filters.eq("_id", NAME),
-                        Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
-                Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
-                        Updates.set("expiresAt", expiry())),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER))
-                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(failure -> heldBy().flatMap(
-                        holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder))))
-                .replaceWithVoid();
+        Document fresh = new Document("_id", NAME).append("owner", owner).append("acquiredAt", now)
+                .append("expiresAt", expiry());
+        return leases().insertOne(fresh).replaceWithVoid()
+                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(exists -> leases().findOneAndUpdate(
+                        Filters.and(Filters.eq("_id", NAME),
+                                Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
+                        Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
+                                Updates.set("expiresAt", expiry())),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
+                        .flatMap(taken -> taken != null
+                                ? Uni.createFrom().voidItem()
+                                : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder)))));
     }
 
     /** Pushes the expiry forward; fails if the lease was lost (expired and taken by another runner). */
