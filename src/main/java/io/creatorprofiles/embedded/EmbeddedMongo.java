@@ -12,6 +12,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import de.bwaldvogel.mongo.MongoServer;
+import io.creatorprofiles.profile.config.ProfilesConfig;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
@@ -32,12 +33,10 @@ public class EmbeddedMongo {
     private final Path dataDir;
     private MongoServer server;
 
-    public EmbeddedMongo(@ConfigProperty(name = "mongodb.uri") Optional<String> mongodbUri,
-            @ConfigProperty(name = "profiles.embedded-mongo.port", defaultValue = "27027") int port,
-            @ConfigProperty(name = "profiles.embedded-mongo.data-dir", defaultValue = ".data") Path dataDir) {
+    public EmbeddedMongo(@ConfigProperty(name = "mongodb.uri") Optional<String> mongodbUri, ProfilesConfig config) {
         this.mongodbUri = mongodbUri.filter(uri -> !uri.isBlank());
-        this.port = port;
-        this.dataDir = dataDir;
+        this.port = config.embeddedMongo().port();
+        this.dataDir = config.embeddedMongo().dataDir();
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws Exception {

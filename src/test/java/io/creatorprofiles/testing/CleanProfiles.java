@@ -21,4 +21,11 @@ public final class CleanProfiles {
             throw new IllegalStateException("uniq_userId not in place before the test: " + status);
         }
     }
+
+    /** After a test that planted duplicates or ran a repair: no profiles, no archive, no lease, then {@link #reset}. */
+    public static void resetAfterRepair(ProfileStore store, UniqueUserIdIndex index) {
+        store.dropProfiles();
+        store.dropMaintenance();
+        reset(store, index);
+    }
 }

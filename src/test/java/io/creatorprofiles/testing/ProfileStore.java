@@ -119,4 +119,17 @@ public class ProfileStore {
     public boolean hasIndex(String name) {
         return indexes().stream().anyMatch(index -> name.equals(index.getString("name")));
     }
+
+    /** Archive entries, in key order. */
+    public List<Document> archive() {
+        return collection("creator_profiles_archive").find(new Document(),
+                new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id.profileId", "_id.role", "_id.digest")).batchSize(BATCH))
+                .collect().asList().await().atMost(WAIT);
+    }
+
+    /** Drops what repairs leave behind: the archive and the lease. */
+    public void dropMaintenance() {
+        collection("creator_profiles_archive").drop().await().atMost(WAIT);
+        collection("maintenance_leases").drop().await().atMost(WAIT);
+    }
 }

@@ -15,6 +15,20 @@ public interface ProfilesConfig {
 
     Index index();
 
+    Duplicates duplicates();
+
+    /** Dev mode only: the in-process server started when no MONGODB_URI is given. */
+    EmbeddedMongo embeddedMongo();
+
+    interface EmbeddedMongo {
+        @WithDefault("27027")
+        int port();
+
+        /** Folder of the H2 file that keeps the data across restarts. */
+        @WithDefault(".data")
+        java.nio.file.Path dataDir();
+    }
+
     interface Upsert {
         /** Attempts of one upsert when it loses a duplicate-key race on uniq_userId (no delay between them). */
         @WithDefault("3")
@@ -38,5 +52,32 @@ public interface ProfilesConfig {
         /** Once the index is in place, how often to check it is still there. */
         @WithDefault("30s")
         Duration recheckInterval();
+    }
+
+    /** Duplicate scan, repair and monitoring (io.creatorprofiles.profile.integrity). */
+    interface Duplicates {
+        /** How often the scheduled scan feeds the profiles_duplicates_users gauge; "off" disables it. */
+        @WithDefault("15m")
+        String scanInterval();
+
+        /** How long a repair's lease holds without renewal; another runner may take over after it expires. */
+        @WithDefault("2m")
+        Duration leaseTtl();
+
+        /** Duplicated users repaired between two lease renewals. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** At most this many copies of one user are read at once; a user with more is repaired in several passes. */
+        @WithDefault("500")
+        int copiesPerPass();
+
+        /** At most this many users are listed in detail in a scan or repair report; the totals always count all. */
+        @WithDefault("200")
+        int reportLimit();
+
+        /** A one-off command gives up waiting after this long (the lease then expires on its own). */
+        @WithDefault("1h")
+        Duration commandTimeout();
     }
 }

@@ -13,9 +13,11 @@ import org.eclipse.microprofile.health.Readiness;
 public class UniqueIndexReadiness implements HealthCheck {
 
     private final UniqueUserIdIndex index;
+    private final DuplicateMonitor duplicates;
 
-    public UniqueIndexReadiness(UniqueUserIdIndex index) {
+    public UniqueIndexReadiness(UniqueUserIdIndex index, DuplicateMonitor duplicates) {
         this.index = index;
+        this.duplicates = duplicates;
     }
 
     @Override
@@ -29,6 +31,8 @@ public class UniqueIndexReadiness implements HealthCheck {
         if (status.state() == UniqueUserIdIndex.State.DUPLICATES) {
             response.withData("duplicatedUserIds", status.duplicatedUserIds());
         }
+        duplicates.last().ifPresent(scan -> response.withData("lastDuplicateScan", scan.users()
+                + " duplicated userId(s), " + scan.surplus() + " surplus document(s) at " + scan.at()));
         return response.build();
     }
 }

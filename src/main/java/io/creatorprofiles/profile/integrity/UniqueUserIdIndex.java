@@ -152,8 +152,10 @@ public class UniqueUserIdIndex {
         return repository.countDuplicatedUserIds()
                 .map(count -> count > 0
                         ? new Status(State.DUPLICATES, count + " userId(s) have more than one profile, so " + NAME
-                                + " cannot be built. Nothing was changed. Run the duplicate scan, then the repair "
-                                + "(see README, 'When the duplicate alert fires'); this check retries on its own.",
+                                + " cannot be built. Nothing was changed. See them with the 'scan' command or GET "
+                                + "/api/admin/duplicates, repair them without loss with 'repair --apply' or POST "
+                                + "/api/admin/duplicates/repair?dryRun=false (README, 'When the duplicate alert "
+                                + "fires'); this check retries on its own.",
                                 count, Instant.now())
                         : Status.of(State.FAILED, "creating " + NAME + " failed: " + failure))
                 .onFailure().recoverWithItem(countFailure -> Status.of(

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
+import io.creatorprofiles.profile.integrity.RepairLeaseHeldException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -49,6 +50,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response conflict(ProfileConflictException e) {
         return respond(Problem.of(409, "Conflict", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response repairRunning(RepairLeaseHeldException e) {
+        return respond(Problem.of(409, "Repair already running", e.getMessage()));
     }
 
     @ServerExceptionMapper

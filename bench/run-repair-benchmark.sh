@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Duplicate-repair benchmark (issue 3); results and machine in docs/benchmarks.md.
+# Seeds 110,000 profiles (every tenth user with 2-4 copies) into an embedded mongo-java-server (or BENCH_MONGODB_URI),
+# times one plain full scan, then runs the packaged jar's `repair --apply` in its own JVM with -Xmx$BENCH_XMX.
+#   bench/run-repair-benchmark.sh [profiles]      env: BENCH_XMX (default 128m), BENCH_MONGODB_URI, SKIP_PACKAGE=1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROFILES=${1:-110000}
+if [[ "${SKIP_PACKAGE:-0}" != 1 ]]; then
+  ./mvnw -B -q package -DskipTests
+fi
+./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+exec java -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  -Dbench.profiles="$PROFILES" -Dbench.xmx="${BENCH_XMX:-128m}" io.creatorprofiles.bench.RepairBenchmark

@@ -1,0 +1,28 @@
+package io.creatorprofiles.cli;
+
+import java.util.concurrent.Callable;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import io.quarkus.runtime.Quarkus;
+import picocli.CommandLine.Command;
+
+/**
+ * The artifact's entry point. Without a subcommand it is the HTTP service (also under quarkus:dev and in the packaged
+ * jar with no arguments); with one it runs a maintenance job against the configured MongoDB and exits.
+ */
+@TopCommand
+@Command(name = "creator-profiles", mixinStandardHelpOptions = true,
+        subcommands = { ScanCommand.class, RepairCommand.class, ArchiveCommand.class },
+        description = "Runs the creator-profiles service; with a subcommand, a one-off maintenance job.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = { "0:done; scan: no duplicates", "1:error", "2:invalid arguments",
+                "3:scan: duplicates found", "4:repair: another repair holds the lease, nothing changed",
+                "5:repair: applied, but some users or the unique index are not in order yet" })
+public class CreatorProfilesCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        Quarkus.waitForExit();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,16 @@
+package io.creatorprofiles.cli;
+
+/** The documented exit codes of the one-off commands (Kubernetes Jobs read them). */
+public final class ExitCodes {
+
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    /** picocli's own code for a command line it cannot parse. */
+    public static final int USAGE = 2;
+    public static final int DUPLICATES_FOUND = 3;
+    public static final int LEASE_HELD = 4;
+    public static final int INCOMPLETE = 5;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,46 @@
+package io.creatorprofiles.cli;
+
+import java.util.concurrent.Callable;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.creatorprofiles.profile.config.ProfilesConfig;
+import io.creatorprofiles.profile.integrity.DuplicateRepair;
+import io.creatorprofiles.profile.integrity.RepairLeaseHeldException;
+import io.creatorprofiles.profile.integrity.RepairReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "repair", mixinStandardHelpOptions = true,
+        description = "Merges duplicated profiles into one per user, archiving everything first. A dry run unless "
+                + "--apply. Exit 0: done; 4: another repair is running (nothing changed); 5: applied but not all in "
+                + "order (see report); 1: error.")
+public class RepairCommand implements Callable<Integer> {
+
+    @Option(names = "--apply", description = "Change the data. Without it, only report what would be done.")
+    boolean apply;
+
+    @Inject
+    DuplicateRepair repair;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    ProfilesConfig config;
+
+    @Override
+    public Integer call() throws Exception {
+        RepairReport report;
+        try {
+            report = (apply ? repair.apply() : repair.dryRun()).await().atMost(config.duplicates().commandTimeout());
+        } catch (RepairLeaseHeldException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.LEASE_HELD;
+        }
+        System.out.println(mapper.writeValueAsString(report));
+        return report.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+    }
+}

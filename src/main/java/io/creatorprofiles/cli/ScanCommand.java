@@ -1,0 +1,41 @@
+package io.creatorprofiles.cli;
+
+import java.util.concurrent.Callable;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.creatorprofiles.profile.config.ProfilesConfig;
+import io.creatorprofiles.profile.integrity.DuplicateScan;
+import io.creatorprofiles.profile.integrity.ScanReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "Lists every userId with more than one profile. Exit 0: none; 3: duplicates found; 1: error.")
+public class ScanCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print the report as one line of JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--limit", description = "List at most this many users in detail (default: profiles.duplicates.report-limit).")
+    Integer limit;
+
+    @Inject
+    DuplicateScan scan;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    ProfilesConfig config;
+
+    @Override
+    public Integer call() throws Exception {
+        ScanReport report = scan.scan(limit == null ? config.duplicates().reportLimit() : limit)
+                .await().atMost(config.duplicates().commandTimeout());
+        System.out.println(json ? mapper.writeValueAsString(report) : report.toTable());
+        return report.clean() ? ExitCodes.OK : ExitCodes.DUPLICATES_FOUND;
+    }
+}

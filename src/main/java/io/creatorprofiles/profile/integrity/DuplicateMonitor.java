@@ -1,0 +1,63 @@
+package io.creatorprofiles.profile.integrity;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Scans for duplicates on a schedule ({@code profiles.duplicates.scan-interval}, "off" disables) and publishes the
+ * result: {@code profiles_duplicates_users} and {@code profiles_duplicates_surplus_documents} (NaN until the first
+ * scan), {@code profiles_duplicates_last_scan_timestamp_seconds}. A scan still running when the next is due is skipped.
+ */
+@ApplicationScoped
+public class DuplicateMonitor {
+
+    private final DuplicateScan scan;
+    private final AtomicReference<DuplicateScan.Summary> last = new AtomicReference<>();
+
+    public DuplicateMonitor(DuplicateScan scan, MeterRegistry registry) {
+        this.scan = scan;
+        Gauge.builder("profiles.duplicates.users", last, ref -> ref.get() == null ? Double.NaN : ref.get().users())
+                .description("userIds with more than one profile, as of the last scheduled duplicate scan")
+                .register(registry);
+        Gauge.builder("profiles.duplicates.surplus.documents", last,
+                ref -> ref.get() == null ? Double.NaN : ref.get().surplus())
+                .description("Profiles beyond the first per userId, as of the last scheduled duplicate scan")
+                .register(registry);
+        Gauge.builder("profiles.duplicates.last.scan.timestamp.seconds", last,
+                ref -> ref.get() == null ? Double.NaN : ref.get().at().getEpochSecond())
+                .description("When the last duplicate scan finished (epoch seconds)")
+                .register(registry);
+    }
+
+    @Scheduled(identity = "duplicate-scan", every = "${profiles.duplicates.scan-interval:15m}",
+            delayed = "${profiles.duplicates.scan-delay:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledScan() {
+        return scanNow().replaceWithVoid()
+                .onFailure().invoke(failure -> Log.warnf("Scheduled duplicate scan failed: %s", failure.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** Scans now and publishes the result. */
+    public Uni<DuplicateScan.Summary> scanNow() {
+        return scan.summary().invoke(summary -> {
+            DuplicateScan.Summary previous = last.getAndSet(summary);
+            if (summary.users() > 0 && (previous == null || previous.users() != summary.users())) {
+                Log.errorf("Duplicate scan: %d userId(s) have more than one profile (%d surplus documents). "
+                        + "Run the 'scan' command or GET /api/admin/duplicates, then the repair.",
+                        summary.users(), summary.surplus());
+            }
+        });
+    }
+
+    public Optional<DuplicateScan.Summary> last() {
+        return Optional.ofNullable(last.get());
+    }
+}

@@ -1,0 +1,146 @@
+package io.creatorprofiles.profile.integrity;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import com.mongodb.MongoServerException;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.BsonField;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.repository.CreatorProfileRepository;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.AggregateOptions;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every MongoDB call the duplicate scan and repair make on {@code creator_profiles}.
+ * <p>
+ * Invariant 2 routes every profile write through the one upsert keyed by {@code {userId}}. The repair cannot use it:
+ * while duplicates exist, {@code {userId}} matches any copy. So the repair writes by {@code _id} instead, each write a
+ * compare-and-set on what it read ({@code version} and {@code updatedAt}), and never with upsert, so it can neither
+ * insert a profile nor overwrite a change it has not seen.
+ */
+@ApplicationScoped
+public class DuplicateStore {
+
+    private static final int NOT_IMPLEMENTED = 238;
+
+    private final CreatorProfileRepository repository;
+
+    public DuplicateStore(CreatorProfileRepository repository) {
+        this.repository = repository;
+    }
+
+    private ReactiveMongoCollection<Document> profiles() {
+        return repository.mongoDatabase().getCollection(CreatorProfile.COLLECTION);
+    }
+
+    /**
+     * One document per userId with more than one profile, in userId order, streamed from the server:
+     * {@code {_id: userId, count, ids: [...]}}, and with {@code withCopies} also each copy's {@code _id},
+     * {@code createdAt}, {@code updatedAt}, {@code version}; never whole documents. {@code allowDiskUse} lets a large
+     * collection group on disk. The ids let the repair read a user's copies through the {@code _id} index: there is
+     * no index on userId while duplicates exist, so {@code find({userId})} would scan the collection once per user.
+     * Bound: one group document must fit in 16 MB, about 700,000 copies of a single user. A server without
+     * {@code $push} in {@code $group} (FerretDB 1.x) gets groups with the count only.
+     */
+    public Multi<Document> duplicatedUsers(boolean withCopies) {
+        return aggregate(withCopies, true).onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> {
+            Log.warnf("This server cannot $push in $group (%s): each duplicated user's copies are read by userId, "
+                    + "one collection scan per user", failure.getMessage());
+            return aggregate(false, false);
+        });
+    }
+
+    private Multi<Document> aggregate(boolean withCopies, boolean withIds) {
+        List<BsonField> fields = new ArrayList<>();
+        fields.add(Accumulators.sum("count", 1));
+        if (withIds) {
+            fields.add(Accumulators.push("ids", "$_id"));
+        }
+        if (withCopies) {
+            fields.add(Accumulators.push("copies", new Document("_id", "$_id")
+                    .append(CreatorProfile.CREATED_AT, "$" + CreatorProfile.CREATED_AT)
+                    .append(CreatorProfile.UPDATED_AT, "$" + CreatorProfile.UPDATED_AT)
+                    .append(CreatorProfile.VERSION, "$" + CreatorProfile.VERSION)));
+        }
+        List<Bson> pipeline = List.of(
+                Aggregates.group("$" + CreatorProfile.USER_ID, fields),
+                Aggregates.match(Filters.gt("count", 1)),
+                Aggregates.sort(Sorts.ascending("_id")));
+        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(100));
+    }
+
+    /** FerretDB 1.x answers $push in $group with NotImplemented (238). */
+    private static boolean notImplemented(Throwable failure) {
+        return failure instanceof MongoServerException server && server.getCode() == NOT_IMPLEMENTED;
+    }
+
+    /**
+     * Up to {@code limit} copies of one group's user, as they are now (gone ones are left out), newest updatedAt first
+     * (the survivor rule's first key). By the group's ids when it has them: a filter on {@code _id} alone, which every
+     * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
+     * come from grouping by userId, which is never changed, so they are all this user's. Otherwise by userId.
+     */
+    public Uni<List<Document>> copiesOf(Document group, int limit) {
+        Bson filter = group.containsKey("ids") ? in("_id", group.getList("ids", Object.class))
+                : eq(CreatorProfile.USER_ID, group.get("_id"));
+        return profiles().find(filter, new FindOptions()
+                .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
+                .limit(limit).batchSize(Math.min(limit, 500))).collect().asList();
+    }
+
+    /**
+     * Writes the merge onto the survivor, by {@code _id}, only if it is unchanged since it was read. Null when it
+     * changed (or is gone): the caller reads again and merges again.
+     */
+    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets, Instant now) {
+        List<Bson> changes = new ArrayList<>();
+        sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
+        changes.add(Updates.set(CreatorProfile.UPDATED_AT, Date.from(now)));
+        changes.add(Updates.inc(CreatorProfile.VERSION, 1L));
+        return profiles().findOneAndUpdate(unchangedSinceRead(survivor), Updates.combine(changes),
+                new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
+    public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
+        return profiles().deleteOne(unchangedSinceRead(loser)).map(result -> result.getDeletedCount() == 1);
+    }
+
+    /** The plain full scan the benchmark compares against: every document read, nothing kept. */
+    public Uni<Long> countByFullScan() {
+        return profiles().find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
+                .collect().with(java.util.stream.Collectors.counting());
+    }
+
+    private static Bson unchangedSinceRead(ProfileCopy copy) {
+        Document read = copy.document();
+        return and(eq("_id", copy.id()),
+                eq(CreatorProfile.USER_ID, read.get(CreatorProfile.USER_ID)),
+                eq(CreatorProfile.VERSION, read.get(CreatorProfile.VERSION)),
+                eq(CreatorProfile.UPDATED_AT, read.get(CreatorProfile.UPDATED_AT)));
+    }
+}

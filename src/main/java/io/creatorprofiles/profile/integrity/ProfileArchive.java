@@ -1,0 +1,115 @@
+package io.creatorprofiles.profile.integrity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+
+import io.creatorprofiles.profile.repository.CreatorProfileRepository;
+import io.creatorprofiles.profile.repository.DuplicateKeys;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code creator_profiles_archive}: every document a repair removed or overwrote, as it was, before it was touched.
+ * The key is {@code {profileId, role, digest}} with the digest a SHA-256 of the archived document: archiving the
+ * same state twice (a rerun after a crash) hits the key and is ignored, while a genuinely new state of the same
+ * document (it changed and is merged again) gets an entry of its own. Entries are only ever inserted.
+ */
+@ApplicationScoped
+public class ProfileArchive {
+
+    public static final String COLLECTION = "creator_profiles_archive";
+    public static final String LOSER = "loser";
+    public static final String SURVIVOR_BEFORE_MERGE = "survivor-before-merge";
+    public static final JsonWriterSettings EXPORT_JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+
+    private final CreatorProfileRepository repository;
+
+    public ProfileArchive(CreatorProfileRepository repository) {
+        this.repository = repository;
+    }
+
+    private ReactiveMongoCollection<Document> archive() {
+        return repository.mongoDatabase().getCollection(COLLECTION);
+    }
+
+    /** Secondary indexes for the listings; idempotent. */
+    public Uni<Void> ensureIndexes() {
+        return archive().createIndexes(List.of(
+                new IndexModel(Indexes.ascending("userId", "archivedAt"), new IndexOptions().name("archive_userId")),
+                new IndexModel(Indexes.ascending("runId", "archivedAt"), new IndexOptions().name("archive_runId"))))
+                .replaceWithVoid();
+    }
+
+    /** Archives one document as read; true if this call stored it, false if the same state was archived before. */
+    public Uni<Boolean> archive(ProfileCopy copy, String role, Object survivorId, String runId, String reason) {
+        Document original = copy.document();
+        Document entry = new Document("_id", new Document("profileId", copy.id()).append("role", role)
+                .append("digest", digest(original)))
+                .append("userId", copy.userId())
+                .append("role", role)
+                .append("survivorId", survivorId)
+                .append("runId", runId)
+                .append("archivedAt", Date.from(Instant.now()))
+                .append("reason", reason)
+                .append("original", original);
+        return archive().insertOne(entry).map(result -> true)
+                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithItem(false);
+    }
+
+    /** Archived entries of one user or of one run, oldest first. */
+    public Multi<Document> find(String userId, String runId, int skip, int limit) {
+        // An explicit batch size: unbounded demand would ask for 2^31-1 documents a batch (see README, servers compared).
+        FindOptions options = new FindOptions().sort(Sorts.ascending("archivedAt", "_id.profileId")).skip(skip).batchSize(500);
+        if (limit > 0) {
+            options.limit(limit);
+        }
+        return archive().find(filter(userId, runId), options);
+    }
+
+    public Uni<Long> count(String userId, String runId) {
+        return archive().countDocuments(filter(userId, runId));
+    }
+
+    private static Bson filter(String userId, String runId) {
+        if (userId != null && runId != null) {
+            return Filters.and(Filters.eq("userId", userId), Filters.eq("runId", runId));
+        }
+        if (userId != null) {
+            return Filters.eq("userId", userId);
+        }
+        if (runId != null) {
+            return Filters.eq("runId", runId);
+        }
+        throw new IllegalArgumentException("name a userId or a runId");
+    }
+
+    static String digest(Document original) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(original.toJson(EXPORT_JSON).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.creatorprofiles.profile.integrity;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.Map;
+import java.util.Set;
+
+import org.bson.Document;
+
+import io.creatorprofiles.profile.CreatorProfile;
+
+/** One stored copy of a duplicated profile, exactly as read, with what the survivor rule and the merge look at. */
+public record ProfileCopy(Document document) {
+
+    /** Fields the merge manages itself; every other top-level field is merged as "newest non-empty wins". */
+    static final Set<String> MANAGED = Set.of("_id", CreatorProfile.USER_ID, CreatorProfile.VERSION,
+            CreatorProfile.UPDATED_AT, CreatorProfile.CREATED_AT, CreatorProfile.MERGED_FROM,
+            CreatorProfile.GALLERY, CreatorProfile.PERSONAL_INFO);
+
+    public Object id() {
+        return document.get("_id");
+    }
+
+    public Object userId() {
+        return document.get(CreatorProfile.USER_ID);
+    }
+
+    public Instant updatedAt() {
+        return instant(document.get(CreatorProfile.UPDATED_AT));
+    }
+
+    public Instant createdAt() {
+        return instant(document.get(CreatorProfile.CREATED_AT));
+    }
+
+    /** The version as stored; null when an old document has none. */
+    public Object version() {
+        return document.get(CreatorProfile.VERSION);
+    }
+
+    /** How many non-empty values the copy holds: personal-info fields, gallery items, other fields. */
+    public int completeness() {
+        int filled = 0;
+        if (document.get(CreatorProfile.PERSONAL_INFO) instanceof Map<?, ?> info) {
+            for (Object value : info.values()) {
+                filled += isEmpty(value) ? 0 : 1;
+            }
+        }
+        if (document.get(CreatorProfile.GALLERY) instanceof Collection<?> gallery) {
+            filled += gallery.size();
+        }
+        for (Map.Entry<String, Object> field : document.entrySet()) {
+            if (!MANAGED.contains(field.getKey()) && !isEmpty(field.getValue())) {
+                filled++;
+            }
+        }
+        return filled;
+    }
+
+    /** Null, a blank string, an empty list or an empty sub-document: nothing worth keeping. */
+    static boolean isEmpty(Object value) {
+        return value == null
+                || (value instanceof String text && text.isBlank())
+                || (value instanceof Collection<?> list && list.isEmpty())
+                || (value instanceof Map<?, ?> map && map.isEmpty());
+    }
+
+    static Instant instant(Object value) {
+        if (value instanceof Date date) {
+            return date.toInstant();
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+package io.creatorprofiles.profile.integrity;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The points between a repair's steps for one user. A no-op in production; tests replace this bean to fail (a crash)
+ * or to hold the repair at a given step.
+ */
+@ApplicationScoped
+public class RepairCheckpoints {
+
+    public enum Step {
+        /** The losers and the survivor's pre-merge state are in the archive; nothing written to profiles yet. */
+        AFTER_ARCHIVE,
+        /** The survivor holds the merge; every loser still exists. */
+        AFTER_MERGE,
+        /** Just before one loser is deleted (reached once per loser). */
+        BEFORE_DELETE
+    }
+
+    public Uni<Void> reached(Step step, Object userId) {
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,81 @@
+package io.creatorprofiles.profile.rest;
+
+import java.util.stream.Collectors;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import io.creatorprofiles.profile.integrity.ProfileArchive;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What repairs archived, for one user or one run, as MongoDB extended JSON (relaxed): each entry's {@code original}
+ * is the document exactly as it was, ready for mongoimport.
+ */
+@Path("/api/admin/archive")
+@RolesAllowed("admin")
+@SecurityRequirement(name = "jwt")
+public class ArchiveAdminResource {
+
+    public static final String NDJSON = "application/x-ndjson";
+
+    private final ProfileArchive archive;
+    private final ObjectMapper mapper;
+
+    public ArchiveAdminResource(ProfileArchive archive, ObjectMapper mapper) {
+        this.archive = archive;
+        this.mapper = mapper;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Archived documents of a user or a run, oldest first, one page")
+    public Uni<String> list(@QueryParam("userId") String userId, @QueryParam("runId") String runId,
+            @QueryParam("skip") @DefaultValue("0") @Min(0) int skip,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        requireSelector(userId, runId);
+        return archive.find(userId, runId, skip, limit)
+                .map(entry -> entry.toJson(ProfileArchive.EXPORT_JSON))
+                .collect().with(Collectors.joining(",", "[", "]"));
+    }
+
+    @GET
+    @Path("/export")
+    @Produces(NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every archived document of a user or a run, one JSON document per line, streamed")
+    public Multi<JsonNode> export(@QueryParam("userId") String userId, @QueryParam("runId") String runId) {
+        requireSelector(userId, runId);
+        // Extended JSON (ObjectId as {"$oid"}, dates as {"$date"}), re-read as a tree so each line is written as-is.
+        return archive.find(userId, runId, 0, 0).map(entry -> {
+            try {
+                return mapper.readTree(entry.toJson(ProfileArchive.EXPORT_JSON));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void requireSelector(String userId, String runId) {
+        if ((userId == null || userId.isBlank()) && (runId == null || runId.isBlank())) {
+            throw new BadRequestException("Name the archive entries to list: userId=... or runId=...");
+        }
+    }
+}

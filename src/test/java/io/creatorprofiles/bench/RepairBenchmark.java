@@ -1,0 +1,139 @@
+package io.creatorprofiles.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Projections;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * Not a test: bench/run-repair-benchmark.sh runs it. Seeds PROFILES profiles, 10% of the users duplicated, into an
+ * embedded mongo-java-server (or BENCH_MONGODB_URI), times one plain full scan, then runs the packaged service's
+ * {@code repair --apply} as a separate JVM with the given -Xmx (a Kubernetes Job), times it, checks the result and
+ * reads the repair JVM's peak heap from its GC log.
+ */
+public final class RepairBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int profiles = Integer.parseInt(System.getProperty("bench.profiles", "110000"));
+        String xmx = System.getProperty("bench.xmx", "128m");
+        Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
+        String external = System.getenv("BENCH_MONGODB_URI");
+        MongoServer server = null;
+        String uri = external;
+        if (uri == null || uri.isBlank()) {
+            server = new MongoServer(new MemoryBackend());
+            uri = "mongodb://127.0.0.1:" + server.bind().getPort();
+        }
+        String database = "bench_" + System.currentTimeMillis();
+        try (MongoClient client = MongoClients.create(uri)) {
+            MongoDatabase db = client.getDatabase(database);
+            MongoCollection<Document> coll = db.getCollection("creator_profiles");
+            int[] seeded = seed(coll, profiles);
+            int users = seeded[0];
+            int duplicatedUsers = seeded[1];
+            int total = seeded[2];
+            System.out.printf("seeded %d profiles: %d users, %d duplicated (%.1f%%), %d surplus%n", total, users,
+                    duplicatedUsers, 100.0 * duplicatedUsers / users, total - users);
+
+            long scanStart = System.nanoTime();
+            long counted = 0;
+            for (Document ignored : coll.find().projection(Projections.include("_id")).batchSize(1000)) {
+                counted++;
+            }
+            double scanSeconds = (System.nanoTime() - scanStart) / 1e9;
+            System.out.printf("plain full scan: %d documents in %.2f s%n", counted, scanSeconds);
+
+            Path gcLog = Files.createTempFile("repair-gc", ".log");
+            List<String> command = List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog,
+                    "-Dquarkus.mongodb.connection-string=" + uri, "-Dquarkus.mongodb.database=" + database,
+                    "-Dquarkus.http.port=0", "-Djwt.public-key-location=dev-keys/publicKey.pem",
+                    "-Djwt.issuer=https://bench.local", "-Dquarkus.log.level=WARN",
+                    "-Dprofiles.duplicates.command-timeout=30m", "-Dprofiles.duplicates.report-limit=20",
+                    "-jar", jar.toString(), "repair", "--apply");
+            long repairStart = System.nanoTime();
+            Process repair = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(Path.of("target/bench-repair.out").toFile()).start();
+            if (!repair.waitFor(30, TimeUnit.MINUTES)) {
+                repair.destroyForcibly();
+                throw new IllegalStateException("repair did not finish in 30 minutes");
+            }
+            double repairSeconds = (System.nanoTime() - repairStart) / 1e9;
+            long left = coll.countDocuments();
+            long archived = db.getCollection("creator_profiles_archive").countDocuments();
+            System.out.printf("repair --apply (separate JVM, -Xmx%s): exit %d in %.2f s (JVM start included)%n", xmx,
+                    repair.exitValue(), repairSeconds);
+            System.out.printf("after: %d profiles (expected %d), %d archive entries (>= %d surplus)%n", left, users,
+                    archived, total - users);
+            System.out.printf("ratio repair / plain full scan: %.1f%n", repairSeconds / scanSeconds);
+            System.out.printf("repair JVM peak heap used (largest heap before a GC, from %s): %d MB of %s%n", gcLog,
+                    peakHeapMb(gcLog), xmx);
+            if (repair.exitValue() != 0 || left != users) {
+                System.out.println("FAILED: see target/bench-repair.out");
+                System.exit(1);
+            }
+        } finally {
+            if (server != null) {
+                server.shutdownNow();
+            }
+        }
+    }
+
+    /** Users with one profile, and every tenth user with 2 to 4 copies. Returns {users, duplicatedUsers, total}. */
+    private static int[] seed(MongoCollection<Document> coll, int profiles) {
+        List<Document> batch = new ArrayList<>();
+        int users = 0;
+        int duplicated = 0;
+        int total = 0;
+        Date stamp = new Date(1_751_651_994_000L);
+        while (total < profiles) {
+            String userId = new ObjectId().toHexString();
+            int copies = users % 10 == 0 ? 2 + (users / 10) % 3 : 1;
+            for (int c = 0; c < copies; c++) {
+                batch.add(new Document("userId", userId)
+                        .append("personalInfo", new Document("displayName", c == 0 ? "User " + users : "")
+                                .append("bio", c == 1 ? "bio " + users : ""))
+                        .append("gallery", List.of(new Document("url", "https://img.example/" + users + "/" + c)))
+                        .append("createdAt", stamp).append("updatedAt", stamp).append("version", 1L));
+            }
+            total += copies;
+            duplicated += copies > 1 ? 1 : 0;
+            users++;
+            if (batch.size() >= 5000) {
+                coll.insertMany(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            coll.insertMany(batch);
+        }
+        return new int[] { users, duplicated, total };
+    }
+
+    private static long peakHeapMb(Path gcLog) throws Exception {
+        Pattern before = Pattern.compile(" (\\d+)M->\\d+M\\(\\d+M\\)");
+        long peak = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = before.matcher(line);
+            if (m.find()) {
+                peak = Math.max(peak, Long.parseLong(m.group(1)));
+            }
+        }
+        return peak;
+    }
+}
