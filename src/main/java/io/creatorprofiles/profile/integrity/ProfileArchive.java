@@ -14,6 +14,7 @@ import org.bson.conversions.Bson;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -21,6 +22,7 @@ import com.mongodb.client.model.Sorts;
 
 import io.creatorprofiles.profile.repository.CreatorProfileRepository;
 import io.creatorprofiles.profile.repository.DuplicateKeys;
+import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
@@ -52,13 +54,21 @@ public class ProfileArchive {
 
     /**
      * Secondary indexes for the listings; idempotent. One createIndexes command per index: FerretDB 1.24 panics on a
-     * command that names several indexes which already exist (docs/ferretdb-notes.md).
+     * command that names several indexes which already exist (docs/ferretdb-notes.md). They only speed up listings, so
+     * a server that refuses to build one is logged and the repair goes on; an unreachable server still fails it.
      */
     public Uni<Void> ensureIndexes() {
-        return archive().createIndex(Indexes.ascending("userId", "archivedAt"), new IndexOptions().name("archive_userId"))
-                .chain(() -> archive().createIndex(Indexes.ascending("runId", "archivedAt"),
-                        new IndexOptions().name("archive_runId")))
-                .replaceWithVoid();
+        return listingIndex(Indexes.ascending("userId", "archivedAt"), "archive_userId")
+                .chain(() -> listingIndex(Indexes.ascending("runId", "archivedAt"), "archive_runId"));
+    }
+
+    private Uni<Void> listingIndex(Bson keys, String name) {
+        return archive().createIndex(keys, new IndexOptions().name(name)).replaceWithVoid()
+                .onFailure(MongoCommandException.class).recoverWithUni(refused -> {
+                    Log.warnf("Archive listing index %s not created (%s); listings still work, only slower",
+                            name, refused.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     /** Archives one document as read; true if this call stored it, false if the same state was archived before. */
