@@ -7,13 +7,12 @@ import jakarta.inject.Inject;
 import org.bson.Document;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.integrity.ProfileArchive;
+import io.creatorprofiles.profile.duplicates.ProfileArchive;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "archive", mixinStandardHelpOptions = true,
-        description = "Reads what repairs archived, for a user or a run, as MongoDB extended JSON.")
+@Command(name = "archive", mixinStandardHelpOptions = true, description = "Reads what repairs archived, for a user or a run, as MongoDB extended JSON.")
 public class ArchiveCommand {
 
     static class Selector {
@@ -30,8 +29,7 @@ public class ArchiveCommand {
     @Inject
     ProfilesConfig config;
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "One line per archived document: profile id, role, survivor, run, time. Exit 0, or 1 on error.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per archived document: profile id, role, survivor, run, time. Exit 0, or 1 on error.")
     int list(@ArgGroup(exclusive = true, multiplicity = "1") Selector selector,
             @Option(names = "--limit", defaultValue = "1000", description = "At most this many lines.") int limit) {
         archive.find(selector.userId, selector.runId, 0, limit)
@@ -40,8 +38,7 @@ public class ArchiveCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Every archived document, one JSON document per line (NDJSON). Exit 0, or 1 on error.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Every archived document, one JSON document per line (NDJSON). Exit 0, or 1 on error.")
     int export(@ArgGroup(exclusive = true, multiplicity = "1") Selector selector) {
         archive.find(selector.userId, selector.runId, 0, 0)
                 .ifNoItem().after(timeout()).fail()

@@ -11,11 +11,9 @@ import picocli.CommandLine.Command;
  * jar with no arguments); with one it runs a maintenance job against the configured MongoDB and exits.
  */
 @TopCommand
-@Command(name = "creator-profiles", mixinStandardHelpOptions = true,
-        subcommands = { ScanCommand.class, RepairCommand.class, ArchiveCommand.class },
-        description = "Runs the creator-profiles service; with a subcommand, a one-off maintenance job.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = { "0:done; scan: no duplicates", "1:error", "2:invalid arguments",
+@Command(name = "creator-profiles", mixinStandardHelpOptions = true, subcommands = { ScanCommand.class, RepairCommand.class,
+        ArchiveCommand.class }, description = "Runs the creator-profiles service; with a subcommand, a one-off maintenance job.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+                "0:done; scan: no duplicates", "1:error", "2:invalid arguments",
                 "3:scan: duplicates found", "4:repair: another repair holds the lease, nothing changed",
                 "5:repair: applied, but some users or the unique index are not in order yet" })
 public class CreatorProfilesCommand implements Callable<Integer> {

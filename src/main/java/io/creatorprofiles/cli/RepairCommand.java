@@ -7,16 +7,15 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.integrity.DuplicateRepair;
-import io.creatorprofiles.profile.integrity.RepairLeaseHeldException;
-import io.creatorprofiles.profile.integrity.RepairReport;
+import io.creatorprofiles.profile.duplicates.DuplicateRepair;
+import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
+import io.creatorprofiles.profile.duplicates.RepairReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "repair", mixinStandardHelpOptions = true,
-        description = "Merges duplicated profiles into one per user, archiving everything first. A dry run unless "
-                + "--apply. Exit 0: done; 4: another repair is running (nothing changed); 5: applied but not all in "
-                + "order (see report); 1: error.")
+@Command(name = "repair", mixinStandardHelpOptions = true, description = "Merges duplicated profiles into one per user, archiving everything first. A dry run unless "
+        + "--apply. Exit 0: done; 4: another repair is running (nothing changed); 5: applied but not all in "
+        + "order (see report); 1: error.")
 public class RepairCommand implements Callable<Integer> {
 
     @Option(names = "--apply", description = "Change the data. Without it, only report what would be done.")

@@ -7,13 +7,12 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.integrity.DuplicateScan;
-import io.creatorprofiles.profile.integrity.ScanReport;
+import io.creatorprofiles.profile.duplicates.DuplicateScan;
+import io.creatorprofiles.profile.duplicates.ScanReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "scan", mixinStandardHelpOptions = true,
-        description = "Lists every userId with more than one profile. Exit 0: none; 3: duplicates found; 1: error.")
+@Command(name = "scan", mixinStandardHelpOptions = true, description = "Lists every userId with more than one profile. Exit 0: none; 3: duplicates found; 1: error.")
 public class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the report as one line of JSON instead of a table.")

@@ -12,8 +12,8 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import de.bwaldvogel.mongo.MongoServer;
-import io.creatorprofiles.profile.config.ProfilesConfig;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;

@@ -63,7 +63,8 @@ public class ProfileStore {
 
     /** Every profile document, in _id order: compare two of these lists to prove nothing changed. */
     public List<Document> snapshot() {
-        return profiles().find(new Document(), new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id")).batchSize(BATCH))
+        return profiles()
+                .find(new Document(), new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id")).batchSize(BATCH))
                 .collect().asList().await().atMost(WAIT);
     }
 
@@ -91,7 +92,7 @@ public class ProfileStore {
         }
         // Drop, then rename: FerretDB has no renameCollection dropTarget. The index bean may re-create the collection
         // in between (NamespaceExists, 48); then drop and rename again, a bounded number of times.
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             profiles().drop().await().atMost(WAIT);
             try {
                 staging.renameCollection(new MongoNamespace(database, CreatorProfile.COLLECTION)).await().atMost(WAIT);
@@ -123,7 +124,8 @@ public class ProfileStore {
     /** Archive entries, in key order. */
     public List<Document> archive() {
         return collection("creator_profiles_archive").find(new Document(),
-                new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id.profileId", "_id.role", "_id.digest")).batchSize(BATCH))
+                new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id.profileId", "_id.role", "_id.digest"))
+                        .batchSize(BATCH))
                 .collect().asList().await().atMost(WAIT);
     }
 

@@ -54,7 +54,7 @@ public interface ProfilesConfig {
         Duration recheckInterval();
     }
 
-    /** Duplicate scan, repair and monitoring (io.creatorprofiles.profile.integrity). */
+    /** Duplicate scan, repair and monitoring (io.creatorprofiles.profile.duplicates). */
     interface Duplicates {
         /** How often the scheduled scan feeds the profiles_duplicates_users gauge; "off" disables it. */
         @WithDefault("15m")

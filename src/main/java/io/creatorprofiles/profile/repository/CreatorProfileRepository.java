@@ -24,13 +24,12 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.profile.CreatorProfile;
-import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.micrometer.core.instrument.Counter;
-import io.quarkus.mongodb.AggregateOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.mongodb.AggregateOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
 import io.smallrye.mutiny.Uni;
 
@@ -148,13 +147,10 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
 
     /** Bounds a database call by the configured timeout and turns "not reachable" into one exception. */
     private <T> Uni<T> guarded(Uni<T> call) {
-        return unavailableAsOne(call.ifNoItem().after(config.database().timeout())
-                .failWith(() -> new DatabaseUnavailableException(
-                        "MongoDB did not answer within " + config.database().timeout().toMillis() + " ms", null)));
+        return ProfileCollections.within(config.database().timeout(), call);
     }
 
     private static <T> Uni<T> unavailableAsOne(Uni<T> call) {
-        return call.onFailure(DatabaseFailures::isUnavailable)
-                .transform(failure -> new DatabaseUnavailableException("MongoDB is not reachable", failure));
+        return ProfileCollections.available(call);
     }
 }

@@ -15,9 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestHeader;
 
-import io.creatorprofiles.profile.integrity.DuplicateRepair;
-import io.creatorprofiles.profile.integrity.DuplicateScan;
-import io.creatorprofiles.profile.integrity.RepairReport;
+import io.creatorprofiles.profile.duplicates.DuplicateRepair;
+import io.creatorprofiles.profile.duplicates.DuplicateScan;
+import io.creatorprofiles.profile.duplicates.RepairReport;
 import io.smallrye.mutiny.Uni;
 
 /** Duplicate scan and repair for operators (role {@code admin}); the one-off commands call the same beans. */

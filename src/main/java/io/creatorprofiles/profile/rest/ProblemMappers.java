@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
-import io.creatorprofiles.profile.integrity.RepairLeaseHeldException;
+import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -110,7 +110,8 @@ public class ProblemMappers {
     public Response internal(Throwable e) {
         String incident = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected failure, incident %s", incident);
-        return respond(Problem.of(500, "Internal error", "Unexpected failure; incident " + incident + " is in the service log."));
+        return respond(
+                Problem.of(500, "Internal error", "Unexpected failure; incident " + incident + " is in the service log."));
     }
 
     private static Response respond(Problem problem) {
@@ -133,7 +134,8 @@ public class ProblemMappers {
                     : "";
             return "Wrong type or value at " + pathOf(mapping) + target;
         }
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         return "The body is not valid JSON for this request" + where + ": " + e.getOriginalMessage();
     }
 

@@ -61,8 +61,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "200", description = "The profile after the save")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
     public Uni<Response> savePersonalInfo(@NotNull @Valid PersonalInfoRequest body,
-            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version")
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.savePersonalInfo(caller(), body.toPersonalInfo(), Versions.fromIfMatch(ifMatch))
                 .map(ProfileResource::ok);
     }
@@ -76,8 +75,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "200", description = "The profile after the save")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
     public Uni<Response> saveGallery(@NotNull @Valid GalleryRequest body,
-            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version")
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.saveGallery(caller(), body.toGallery(), Versions.fromIfMatch(ifMatch))
                 .map(ProfileResource::ok);
     }

@@ -18,10 +18,8 @@ import com.mongodb.WriteError;
 
 class DuplicateKeysTest {
 
-    private static final String ON_USER_ID =
-            "E11000 duplicate key error collection: db.creator_profiles index: uniq_userId dup key: { userId: \"u1\" }";
-    private static final String ON_ID =
-            "E11000 duplicate key error collection: db.creator_profiles index: _id_ dup key: { _id: ObjectId('65') }";
+    private static final String ON_USER_ID = "E11000 duplicate key error collection: db.creator_profiles index: uniq_userId dup key: { userId: \"u1\" }";
+    private static final String ON_ID = "E11000 duplicate key error collection: db.creator_profiles index: _id_ dup key: { _id: ObjectId('65') }";
 
     @Test
     void findOneAndUpdateReportsItAsACommandException() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.creatorprofiles.profile.integrity.UniqueUserIdIndex;
+import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
@@ -80,10 +80,13 @@ class BadInputTest {
                 Arguments.of("blank displayName", INFO, json("displayName", "   ")),
                 Arguments.of("javascript: website", INFO, "{\"displayName\": \"Bob\", \"website\": \"javascript:alert(1)\"}"),
                 Arguments.of("ftp website", INFO, "{\"displayName\": \"Bob\", \"website\": \"ftp://files.example/x\"}"),
-                Arguments.of("object where socialLinks array goes", INFO, "{\"displayName\": \"Bob\", \"socialLinks\": {\"x\": \"https://x.example\"}}"),
+                Arguments.of("object where socialLinks array goes", INFO,
+                        "{\"displayName\": \"Bob\", \"socialLinks\": {\"x\": \"https://x.example\"}}"),
                 Arguments.of("too many social links", INFO, "{\"displayName\": \"Bob\", \"socialLinks\": ["
-                        + IntStream.range(0, 11).mapToObj(i -> "{\"network\": \"n" + i + "\", \"url\": \"https://s.example/" + i + "\"}")
-                                .collect(Collectors.joining(",")) + "]}"),
+                        + IntStream.range(0, 11)
+                                .mapToObj(i -> "{\"network\": \"n" + i + "\", \"url\": \"https://s.example/" + i + "\"}")
+                                .collect(Collectors.joining(","))
+                        + "]}"),
                 Arguments.of("null category", INFO, "{\"displayName\": \"Bob\", \"categories\": [null]}"),
                 Arguments.of("the same key twice", INFO, "{\"displayName\": \"Bob\", \"displayName\": \"Eve\"}"),
                 Arguments.of("trailing garbage", INFO, "{\"displayName\": \"Bob\"} {\"displayName\": \"Eve\"}"),
@@ -93,9 +96,11 @@ class BadInputTest {
                 Arguments.of("gallery data: url", GALLERY, "{\"items\": [{\"url\": \"data:text/html,<script>x</script>\"}]}"),
                 Arguments.of("too many gallery items", GALLERY, Bodies.gallery(IntStream.range(0, 51)
                         .mapToObj(i -> "https://img.example/" + i + ".png").toArray(String[]::new))),
-                Arguments.of("operator object as caption", GALLERY, "{\"items\": [{\"url\": \"" + IMG + "\", \"caption\": {\"$ne\": 1}}]}"),
+                Arguments.of("operator object as caption", GALLERY,
+                        "{\"items\": [{\"url\": \"" + IMG + "\", \"caption\": {\"$ne\": 1}}]}"),
                 Arguments.of("null gallery item", GALLERY, "{\"items\": [null]}"),
-                Arguments.of("unknown field in a gallery item", GALLERY, "{\"items\": [{\"url\": \"" + IMG + "\", \"owner\": \"x\"}]}"));
+                Arguments.of("unknown field in a gallery item", GALLERY,
+                        "{\"items\": [{\"url\": \"" + IMG + "\", \"owner\": \"x\"}]}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -135,7 +140,8 @@ class BadInputTest {
 
     @Test
     void noResponseEverCarriesAStackTrace() {
-        String body = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"displayName\": {\"a\": [1, {\"b\": 2}]}}")
+        String body = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"displayName\": {\"a\": [1, {\"b\": 2}]}}")
                 .put(INFO).then().statusCode(400).extract().asString();
         org.junit.jupiter.api.Assertions.assertFalse(body.contains("\tat ") || body.contains("Exception"), body);
     }

@@ -17,16 +17,15 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.bson.Document;
-
-import com.mongodb.client.model.Filters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.creatorprofiles.profile.integrity.UniqueUserIdIndex;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+
+import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.Concurrently;

@@ -13,7 +13,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.creatorprofiles.profile.integrity.UniqueUserIdIndex;
+import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;

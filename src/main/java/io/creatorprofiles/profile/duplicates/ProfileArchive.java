@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,8 +20,8 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 
-import io.creatorprofiles.profile.repository.CreatorProfileRepository;
 import io.creatorprofiles.profile.repository.DuplicateKeys;
+import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -37,19 +37,19 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ProfileArchive {
 
-    public static final String COLLECTION = "creator_profiles_archive";
+    public static final String COLLECTION = ProfileCollections.ARCHIVE;
     public static final String LOSER = "loser";
     public static final String SURVIVOR_BEFORE_MERGE = "survivor-before-merge";
     public static final JsonWriterSettings EXPORT_JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
-    private final CreatorProfileRepository repository;
+    private final ProfileCollections collections;
 
-    public ProfileArchive(CreatorProfileRepository repository) {
-        this.repository = repository;
+    public ProfileArchive(ProfileCollections collections) {
+        this.collections = collections;
     }
 
     private ReactiveMongoCollection<Document> archive() {
-        return repository.mongoDatabase().getCollection(COLLECTION);
+        return collections.archive();
     }
 
     /**
@@ -63,7 +63,7 @@ public class ProfileArchive {
     }
 
     private Uni<Void> listingIndex(Bson keys, String name) {
-        return archive().createIndex(keys, new IndexOptions().name(name)).replaceWithVoid()
+        return ProfileCollections.available(archive().createIndex(keys, new IndexOptions().name(name))).replaceWithVoid()
                 .onFailure(MongoCommandException.class).recoverWithUni(refused -> {
                     Log.warnf("Archive listing index %s not created (%s); listings still work, only slower",
                             name, refused.getMessage());
@@ -83,7 +83,7 @@ public class ProfileArchive {
                 .append("archivedAt", Date.from(Instant.now()))
                 .append("reason", reason)
                 .append("original", original);
-        return archive().insertOne(entry).map(result -> true)
+        return ProfileCollections.available(archive().insertOne(entry)).map(result -> true)
                 .onFailure(DuplicateKeys::isDuplicateKey).recoverWithItem(false);
     }
 
@@ -94,11 +94,11 @@ public class ProfileArchive {
         if (limit > 0) {
             options.limit(limit);
         }
-        return archive().find(filter(userId, runId), options);
+        return ProfileCollections.available(archive().find(filter(userId, runId), options));
     }
 
     public Uni<Long> count(String userId, String runId) {
-        return archive().countDocuments(filter(userId, runId));
+        return ProfileCollections.available(archive().countDocuments(filter(userId, runId)));
     }
 
     private static Bson filter(String userId, String runId) {

@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import java.time.Instant;
 import java.util.Comparator;
@@ -15,7 +15,7 @@ public final class SurvivorRule {
 
     /** Best first: the survivor, then the losers in the order the merge consults them. */
     public static final Comparator<ProfileCopy> ORDER = Comparator
-            .comparing(ProfileCopy::updatedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+            .comparing(ProfileCopy::updatedAt, Comparator.nullsLast(Comparator.<Instant> reverseOrder()))
             .thenComparing(Comparator.comparingInt(ProfileCopy::completeness).reversed())
             .thenComparing(copy -> String.valueOf(copy.id()));
 

@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import java.util.Date;
 

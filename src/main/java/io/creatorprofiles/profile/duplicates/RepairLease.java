@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -15,8 +15,8 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.repository.CreatorProfileRepository;
 import io.creatorprofiles.profile.repository.DuplicateKeys;
+import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
@@ -30,19 +30,19 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class RepairLease {
 
-    public static final String COLLECTION = "maintenance_leases";
+    public static final String COLLECTION = ProfileCollections.LEASES;
     public static final String NAME = "duplicate-repair";
 
-    private final CreatorProfileRepository repository;
+    private final ProfileCollections collections;
     private final ProfilesConfig.Duplicates config;
 
-    public RepairLease(CreatorProfileRepository repository, ProfilesConfig config) {
-        this.repository = repository;
+    public RepairLease(ProfileCollections collections, ProfilesConfig config) {
+        this.collections = collections;
         this.config = config.duplicates();
     }
 
     private ReactiveMongoCollection<Document> leases() {
-        return repository.mongoDatabase().getCollection(COLLECTION);
+        return collections.leases();
     }
 
     /** A new owner name: host and process, plus a random part so two runs in one process differ. */
@@ -59,13 +59,14 @@ public class RepairLease {
         Date now = new Date();
         Document fresh = new Document("_id", NAME).append("owner", owner).append("acquiredAt", now)
                 .append("expiresAt", expiry());
-        return leases().insertOne(fresh).replaceWithVoid()
-                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(exists -> leases().findOneAndUpdate(
-                        Filters.and(Filters.eq("_id", NAME),
-                                Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
-                        Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
-                                Updates.set("expiresAt", expiry())),
-                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
+        return ProfileCollections.available(leases().insertOne(fresh)).replaceWithVoid()
+                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(exists -> ProfileCollections
+                        .available(leases().findOneAndUpdate(
+                                Filters.and(Filters.eq("_id", NAME),
+                                        Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
+                                Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
+                                        Updates.set("expiresAt", expiry())),
+                                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
                         .flatMap(taken -> taken != null
                                 ? Uni.createFrom().voidItem()
                                 : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder)))));
@@ -73,15 +74,17 @@ public class RepairLease {
 
     /** Pushes the expiry forward; fails if the lease was lost (expired and taken by another runner). */
     public Uni<Void> renew(String owner) {
-        return leases().updateOne(Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner)),
-                Updates.set("expiresAt", expiry()))
+        return ProfileCollections.available(leases().updateOne(Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner)),
+                Updates.set("expiresAt", expiry())))
                 .flatMap(result -> result.getMatchedCount() == 1
                         ? Uni.createFrom().voidItem()
                         : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder))));
     }
 
     public Uni<Void> release(String owner) {
-        return leases().deleteOne(Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner))).replaceWithVoid();
+        return ProfileCollections
+                .available(leases().deleteOne(Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner))))
+                .replaceWithVoid();
     }
 
     private Uni<Document> heldBy() {

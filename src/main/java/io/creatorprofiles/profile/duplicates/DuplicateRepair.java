@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,7 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.integrity.RepairCheckpoints.Step;
+import io.creatorprofiles.profile.duplicates.RepairCheckpoints.Step;
+import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,8 +37,7 @@ public class DuplicateMonitor {
                 .register(registry);
     }
 
-    @Scheduled(identity = "duplicate-scan", every = "${profiles.duplicates.scan-interval:15m}",
-            delayed = "${profiles.duplicates.scan-delay:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = "duplicate-scan", every = "${profiles.duplicates.scan-interval:15m}", delayed = "${profiles.duplicates.scan-delay:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledScan() {
         return scanNow().replaceWithVoid()
                 .onFailure().invoke(failure -> Log.warnf("Scheduled duplicate scan failed: %s", failure.toString()))

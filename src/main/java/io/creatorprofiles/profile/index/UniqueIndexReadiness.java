@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.index;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -6,6 +6,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+
+import io.creatorprofiles.profile.duplicates.DuplicateMonitor;
 
 /** Readiness is DOWN until uniq_userId is in place: no instance takes writes without it. */
 @Readiness

@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.index;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +25,7 @@ import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 
-import io.creatorprofiles.profile.integrity.UniqueUserIdIndex.State;
+import io.creatorprofiles.profile.index.UniqueUserIdIndex.State;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;

@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.index;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,12 @@ public class UniqueUserIdIndex {
     private static final int INDEX_KEY_SPECS_CONFLICT = 86;
 
     public enum State {
-        PENDING, READY, DUPLICATES, CONFLICT, UNREACHABLE, FAILED
+        PENDING,
+        READY,
+        DUPLICATES,
+        CONFLICT,
+        UNREACHABLE,
+        FAILED
     }
 
     public record Status(State state, String detail, long duplicatedUserIds, Instant at) {

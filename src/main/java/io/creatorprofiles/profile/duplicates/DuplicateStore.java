@@ -1,4 +1,4 @@
-package io.creatorprofiles.profile.integrity;
+package io.creatorprofiles.profile.duplicates;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -16,9 +16,9 @@ import org.bson.conversions.Bson;
 
 import com.mongodb.MongoServerException;
 import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BsonField;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
@@ -26,7 +26,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.profile.CreatorProfile;
-import io.creatorprofiles.profile.repository.CreatorProfileRepository;
+import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.AggregateOptions;
 import io.quarkus.mongodb.FindOptions;
@@ -47,14 +47,14 @@ public class DuplicateStore {
 
     private static final int NOT_IMPLEMENTED = 238;
 
-    private final CreatorProfileRepository repository;
+    private final ProfileCollections collections;
 
-    public DuplicateStore(CreatorProfileRepository repository) {
-        this.repository = repository;
+    public DuplicateStore(ProfileCollections collections) {
+        this.collections = collections;
     }
 
     private ReactiveMongoCollection<Document> profiles() {
-        return repository.mongoDatabase().getCollection(CreatorProfile.COLLECTION);
+        return collections.profiles();
     }
 
     /**
@@ -67,11 +67,12 @@ public class DuplicateStore {
      * {@code $push} in {@code $group} (FerretDB 1.x) gets groups with the count only.
      */
     public Multi<Document> duplicatedUsers(boolean withCopies) {
-        return aggregate(withCopies, true).onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> {
-            Log.warnf("This server cannot $push in $group (%s): each duplicated user's copies are read by userId, "
-                    + "one collection scan per user", failure.getMessage());
-            return aggregate(false, false);
-        });
+        return ProfileCollections.available(aggregate(withCopies, true)).onFailure(DuplicateStore::notImplemented)
+                .recoverWithMulti(failure -> {
+                    Log.warnf("This server cannot $push in $group (%s): each duplicated user's copies are read by userId, "
+                            + "one collection scan per user", failure.getMessage());
+                    return ProfileCollections.available(aggregate(false, false));
+                });
     }
 
     private Multi<Document> aggregate(boolean withCopies, boolean withIds) {
@@ -107,9 +108,9 @@ public class DuplicateStore {
     public Uni<List<Document>> copiesOf(Document group, int limit) {
         Bson filter = group.containsKey("ids") ? in("_id", group.getList("ids", Object.class))
                 : eq(CreatorProfile.USER_ID, group.get("_id"));
-        return profiles().find(filter, new FindOptions()
+        return ProfileCollections.available(profiles().find(filter, new FindOptions()
                 .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
-                .limit(limit).batchSize(Math.min(limit, 500))).collect().asList();
+                .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());
     }
 
     /**
@@ -121,19 +122,21 @@ public class DuplicateStore {
         sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
         changes.add(Updates.set(CreatorProfile.UPDATED_AT, Date.from(now)));
         changes.add(Updates.inc(CreatorProfile.VERSION, 1L));
-        return profiles().findOneAndUpdate(unchangedSinceRead(survivor), Updates.combine(changes),
-                new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER));
+        return ProfileCollections.available(profiles().findOneAndUpdate(unchangedSinceRead(survivor),
+                Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
     }
 
     /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
     public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
-        return profiles().deleteOne(unchangedSinceRead(loser)).map(result -> result.getDeletedCount() == 1);
+        return ProfileCollections.available(profiles().deleteOne(unchangedSinceRead(loser)))
+                .map(result -> result.getDeletedCount() == 1);
     }
 
     /** The plain full scan the benchmark compares against: every document read, nothing kept. */
     public Uni<Long> countByFullScan() {
-        return profiles().find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
-                .collect().with(java.util.stream.Collectors.counting());
+        return ProfileCollections.available(profiles()
+                .find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
+                .collect().with(java.util.stream.Collectors.counting()));
     }
 
     private static Bson unchangedSinceRead(ProfileCopy copy) {
