@@ -1,0 +1,37 @@
+package io.creatorprofiles.profile;
+
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import com.mongodb.client.model.Filters;
+
+/**
+ * The one stored form of a user id: the token's {@code sub}, as a string (design invariant 8). The old Node/Mongoose
+ * code stored {@code userId} as an ObjectId (sometimes a string): {@code ObjectId("x")} and {@code "x"} are one user
+ * to a person and two keys to MongoDB, so everything that groups, counts or migrates users goes through here.
+ */
+public final class CanonicalUserId {
+
+    private CanonicalUserId() {
+    }
+
+    /**
+     * Documents whose {@code userId} is stored in another form than a string (an ObjectId written by the old code).
+     * Documents without a {@code userId}, or with null, are not counted here: no form can be derived for them.
+     */
+    public static Bson nonCanonical() {
+        return Filters.and(Filters.exists(CreatorProfile.USER_ID), Filters.ne(CreatorProfile.USER_ID, null),
+                Filters.not(Filters.type(CreatorProfile.USER_ID, "string")));
+    }
+
+    /** The canonical string of a stored userId; null when there is none (missing, null, or a type with no form). */
+    public static String of(Object stored) {
+        if (stored instanceof String text) {
+            return text;
+        }
+        if (stored instanceof ObjectId id) {
+            return id.toHexString();
+        }
+        return null;
+    }
+}
