@@ -30,6 +30,7 @@ import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.testing.Tokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -49,6 +50,9 @@ class EquivalentIndexTest {
 
     @Inject
     ProfileStore store;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeEach
     void fresh() {
@@ -168,6 +172,28 @@ class EquivalentIndexTest {
         given().auth().oauth2(Tokens.user("conflicted")).get("/api/profiles/me").then().statusCode(503)
                 .contentType("application/problem+json");
         assertEquals(0, store.countFor("conflicted"));
+    }
+
+    @Test
+    void aLostRaceOnTheIndexReliedOnIsRetriedByItsName() {
+        assumeTrue(TestMongo.current().isEmbedded(), "plants the loser's reply on the embedded server");
+        stage(new Document("userId", 1), new IndexOptions().name("userId_1").unique(true));
+        assertEquals("userId_1", ensure().index());
+        double retries = registry.counter("profiles.upsert.duplicate.key.retries").count();
+        // The reply of a server that names the index but sends no keyPattern.
+        TestMongo.current().backend().failNext(1, new Fault("findAndModify", 11000, "DuplicateKey",
+                "E11000 duplicate key error collection: db.creator_profiles index: userId_1 dup key: { userId: \"r\" }"));
+
+        given().auth().oauth2(Tokens.user("raced")).get("/api/profiles/me").then().statusCode(200);
+
+        assertEquals(1.0, registry.counter("profiles.upsert.duplicate.key.retries").count() - retries);
+        assertEquals(1, store.countFor("raced"));
+
+        // The same reply naming an index this service does not rely on is not the userId race: 409, no retry.
+        TestMongo.current().backend().failNext(1, new Fault("findAndModify", 11000, "DuplicateKey",
+                "E11000 duplicate key error collection: db.creator_profiles index: email_1 dup key: { email: \"e\" }"));
+        given().auth().oauth2(Tokens.user("other-index")).get("/api/profiles/me").then().statusCode(409);
+        assertEquals(1.0, registry.counter("profiles.upsert.duplicate.key.retries").count() - retries);
     }
 
     private void assertNotRelyingOn(String name, UniqueUserIdIndex.Status status) {
