@@ -55,7 +55,8 @@ public interface ProfilesConfig {
 
         /**
          * While DOWN for something only an operator can fix (duplicates, legacy userIds, a conflicting index), how
-         * often to look again: each look is a full count, so minutes, not seconds. The repair re-checks at once when it finishes.
+         * often to look again: each look is a full count, so minutes, not seconds. The repair re-checks at once when it
+         * finishes.
          */
         @WithDefault("2m")
         Duration dataRecheckInterval();
