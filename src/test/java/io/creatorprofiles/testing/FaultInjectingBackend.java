@@ -1,5 +1,10 @@
 package io.creatorprofiles.testing;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,15 +26,66 @@ public class FaultInjectingBackend extends MemoryBackend {
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
+    private final AtomicInteger acknowledgedTotal = new AtomicInteger();
+    private final ArrayDeque<Document> received = new ArrayDeque<>();
+    private long receivedTotal;
 
     public void failNext(int times, Fault next) {
         fault.set(next);
         remaining.set(times);
     }
 
+    /**
+     * Answers the next {@code times} commands named {@code command} with a bare {@code ok: 1} without running them: a
+     * server that claims to have done what it did not (e.g. a unique index acknowledged over duplicates).
+     */
+    public void acknowledgeWithoutDoing(String command, int times) {
+        acknowledged.put(command.toLowerCase(Locale.ROOT), new AtomicInteger(times));
+    }
+
     public void clearFaults() {
         remaining.set(0);
         fault.set(null);
+        acknowledged.clear();
+    }
+
+    /** How many commands were answered ok without being run, by {@link #acknowledgeWithoutDoing}. */
+    public int acknowledgedCount() {
+        return acknowledgedTotal.get();
+    }
+
+    /** A point in the stream of commands, for {@link #receivedSince}. */
+    public long mark() {
+        synchronized (received) {
+            return receivedTotal;
+        }
+    }
+
+    /** The commands of this name received after {@code mark} (of the last 1,000 kept), oldest first. */
+    public List<Document> receivedSince(long mark, String command) {
+        synchronized (received) {
+            long first = receivedTotal - received.size();
+            List<Document> found = new ArrayList<>();
+            long position = first;
+            for (Document query : received) {
+                if (position++ >= mark && query.keySet().iterator().next().equalsIgnoreCase(command)) {
+                    found.add(query);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** How many commands of this name reached the server since it started (faulted or not). */
+    public int commandsSeen(String command) {
+        AtomicInteger seen = seen(command);
+        return seen.get();
+    }
+
+    private AtomicInteger seen(String command) {
+        return commands.computeIfAbsent(command.toLowerCase(Locale.ROOT), name -> new AtomicInteger());
     }
 
     public int injectedCount() {
@@ -38,6 +94,21 @@ public class FaultInjectingBackend extends MemoryBackend {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
+        seen(command).incrementAndGet();
+        synchronized (received) {
+            received.addLast(query);
+            receivedTotal++;
+            if (received.size() > 1_000) {
+                received.removeFirst();
+            }
+        }
+        AtomicInteger acknowledge = acknowledged.get(command.toLowerCase(Locale.ROOT));
+        if (acknowledge != null && acknowledge.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            acknowledgedTotal.incrementAndGet();
+            Document ok = new Document();
+            ok.put("ok", 1.0);
+            return ok;
+        }
         Fault planned = fault.get();
         if (planned != null && planned.command().equalsIgnoreCase(command)
                 && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

@@ -49,9 +49,21 @@ public interface ProfilesConfig {
         @WithDefault("30s")
         Duration maxRetryInterval();
 
-        /** Once the index is in place, how often to check it is still there. */
+        /** Once the index is in place, how often to check it is still there: a dropped index closes writes this fast. */
         @WithDefault("30s")
         Duration recheckInterval();
+
+        /**
+         * While DOWN for something only an operator can fix (duplicates, legacy userIds, a conflicting index), how
+         * often to look again: each look is a full count, so minutes, not seconds. The repair re-checks at once when it
+         * finishes.
+         */
+        @WithDefault("2m")
+        Duration dataRecheckInterval();
+
+        /** Server-side limit (maxTimeMS) of each count and aggregate the index check runs. */
+        @WithDefault("20s")
+        Duration checkTimeLimit();
     }
 
     /** Duplicate scan, repair and monitoring (io.creatorprofiles.profile.duplicates). */

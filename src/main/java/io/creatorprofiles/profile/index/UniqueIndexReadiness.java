@@ -9,7 +9,11 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.creatorprofiles.profile.duplicates.DuplicateMonitor;
 
-/** Readiness is DOWN until uniq_userId is in place: no instance takes writes without it. */
+/**
+ * Readiness is DOWN until a unique index on userId is in place and no legacy userId is left: no instance takes traffic
+ * while a write could create a second profile. The data says which index is relied on, or what is in the way and
+ * which command clears it.
+ */
 @Readiness
 @ApplicationScoped
 public class UniqueIndexReadiness implements HealthCheck {
@@ -29,9 +33,19 @@ public class UniqueIndexReadiness implements HealthCheck {
                 .status(status.ready())
                 .withData("state", status.state().name())
                 .withData("detail", status.detail())
+                .withData("writes", status.writesOpen() ? "open" : "closed")
                 .withData("checkedAt", status.at().toString());
-        if (status.state() == UniqueUserIdIndex.State.DUPLICATES) {
+        if (status.index() != null) {
+            response.withData("index", status.index());
+        }
+        if (status.legacyDocuments() > 0) {
+            response.withData("legacyDocuments", status.legacyDocuments());
+        }
+        if (status.duplicatedUserIds() > 0) {
             response.withData("duplicatedUserIds", status.duplicatedUserIds());
+        }
+        if (status.command() != null) {
+            response.withData("command", status.command());
         }
         duplicates.last().ifPresent(scan -> response.withData("lastDuplicateScan", scan.users()
                 + " duplicated userId(s), " + scan.surplus() + " surplus document(s) at " + scan.at()));

@@ -3,10 +3,12 @@ package io.creatorprofiles.profile.repository;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +18,7 @@ import org.bson.types.ObjectId;
 
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
@@ -23,15 +26,16 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
+import io.creatorprofiles.profile.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.mongodb.AggregateOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
 import io.smallrye.mutiny.Uni;
+import mutiny.zero.flow.adapters.AdaptersToFlow;
 
 /**
  * Every MongoDB call on {@code creator_profiles}. All writes go through {@link #upsert}: one atomic
@@ -49,6 +53,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     static final int READ_BATCH = 500;
 
     private final ProfilesConfig config;
+    private volatile String uniqueIndexName = UNIQUE_INDEX;
     private final Counter inserted;
     private final Counter updated;
     private final Counter retries;
@@ -82,15 +87,35 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 new IndexOptions().name(UNIQUE_INDEX).unique(true)));
     }
 
-    /** How many userIds have more than one profile; streams on the server, holds nothing in memory here. */
-    public Uni<Long> countDuplicatedUserIds() {
+    /**
+     * How many userIds have more than one profile, by stored value (what a unique index on userId would refuse);
+     * streams on the server, holds nothing in memory here, and the server gives up after {@code timeLimit}.
+     */
+    public Uni<Long> countDuplicatedUserIds(Duration timeLimit) {
         List<Bson> pipeline = List.of(
                 Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("n", 1)),
                 Aggregates.match(Filters.gt("n", 1)),
                 Aggregates.count("duplicated"));
-        return guarded(mongoCollection().aggregate(pipeline, Document.class,
-                new AggregateOptions().allowDiskUse(true).batchSize(READ_BATCH)).collect().first())
+        // Straight on the driver: Quarkus 3.33's AggregateOptions.maxTime sets maxAwaitTime, so no maxTimeMS is sent.
+        return limited(timeLimit, Uni.createFrom().publisher(AdaptersToFlow.publisher(mongoDatabase().unwrap()
+                .getCollection(CreatorProfile.COLLECTION).aggregate(pipeline)
+                .allowDiskUse(true).batchSize(READ_BATCH).maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)
+                .first())))
                 .map(result -> result == null ? 0L : ((Number) result.get("duplicated")).longValue());
+    }
+
+    /** How many profiles carry a userId in another form than the canonical string (the old code's ObjectIds). */
+    public Uni<Long> countLegacyUserIds(Duration timeLimit) {
+        return limited(timeLimit, mongoCollection().countDocuments(CanonicalUserId.nonCanonical(),
+                new CountOptions().maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    /**
+     * The index the uniqueness of userId rests on, as the index bean found it: uniq_userId, or an equivalent one
+     * already there (the old code's userId_1). The upsert's retry recognises a lost race on it by this name.
+     */
+    public void relyOnUniqueIndex(String name) {
+        uniqueIndexName = name;
     }
 
     /**
@@ -103,7 +128,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
         Uni<Upserted> attempts = UpsertRetry.run(() -> attempt(userId, update),
                 // The only unique keys this upsert can hit are userId and the fresh _id it proposes, so a duplicate key
                 // not shown to be on another index is the userId race.
-                failure -> DuplicateKeys.mayBeOnIndex(failure, UNIQUE_INDEX, CreatorProfile.USER_ID),
+                failure -> DuplicateKeys.mayBeOnIndex(failure, uniqueIndexName, CreatorProfile.USER_ID),
                 config.upsert().maxAttempts(), retries::increment);
         return guarded(attempts)
                 .onFailure(DuplicateKeys::isDuplicateKey).transform(failure -> {
@@ -143,6 +168,11 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 .returnDocument(ReturnDocument.AFTER);
         return mongoCollection().findOneAndUpdate(filter, Updates.combine(changes), options)
                 .map(profile -> profile == null ? null : new Upserted(profile, idIfInserted.equals(profile.id)));
+    }
+
+    /** A maintenance call the server bounds itself (maxTimeMS); the client waits a request's timeout longer. */
+    private <T> Uni<T> limited(Duration timeLimit, Uni<T> call) {
+        return ProfileCollections.within(timeLimit.plus(config.database().timeout()), call);
     }
 
     /** Bounds a database call by the configured timeout and turns "not reachable" into one exception. */

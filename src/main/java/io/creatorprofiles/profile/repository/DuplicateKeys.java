@@ -24,26 +24,41 @@ public final class DuplicateKeys {
     }
 
     /**
-     * A duplicate key that may be on the named index: MongoDB names the index in the message
-     * ({@code ... index: uniq_userId dup key: ...}) and 4.2+ also sends the key pattern; a reply that names neither
-     * (FerretDB, some older servers) cannot be pinned on another index, so it counts too. False only for something
-     * other than a duplicate key, or a duplicate key shown to be on another index.
+     * A duplicate key that may be on the userId index: decided by the key pattern MongoDB 4.2+ sends with the error
+     * where there is one (any index keyed on {@code keyField} alone), else by the index the message names
+     * ({@code ... index: userId_1 dup key: ...}), which must be {@code indexName}, the one the index bean relies on.
+     * A reply that shows neither (FerretDB, some older servers) cannot be pinned on another index, so it counts too.
+     * False only for something other than a duplicate key, or a duplicate key shown to be on another index.
      */
     public static boolean mayBeOnIndex(Throwable failure, String indexName, String keyField) {
         if (!isDuplicateKey(failure)) {
             return false;
         }
-        String message = failure.getMessage() == null ? "" : failure.getMessage();
-        int named = message.indexOf("index: ");
-        if (named >= 0) {
-            String rest = message.substring(named + "index: ".length());
-            return rest.startsWith(indexName + " ") || rest.startsWith(indexName + ",") || rest.equals(indexName);
-        }
         if (failure instanceof MongoCommandException command) {
             BsonDocument pattern = command.getResponse().getDocument("keyPattern", null);
-            return pattern == null || (pattern.size() == 1 && pattern.containsKey(keyField));
+            if (pattern != null) {
+                return pattern.size() == 1 && pattern.containsKey(keyField);
+            }
         }
-        return true;
+        String named = indexNamedIn(failure.getMessage());
+        return named == null || named.equals(indexName);
+    }
+
+    /** The index name in a duplicate-key message ({@code "... index: <name> dup key: ..."}), or null. */
+    private static String indexNamedIn(String message) {
+        if (message == null) {
+            return null;
+        }
+        int at = message.indexOf("index: ");
+        if (at < 0) {
+            return null;
+        }
+        String rest = message.substring(at + "index: ".length());
+        int end = 0;
+        while (end < rest.length() && rest.charAt(end) != ' ' && rest.charAt(end) != ',') {
+            end++;
+        }
+        return end == 0 ? null : rest.substring(0, end);
     }
 
     private static Integer errorCode(Throwable failure) {

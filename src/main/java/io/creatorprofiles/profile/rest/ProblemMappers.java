@@ -24,6 +24,7 @@ import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
 import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
+import io.creatorprofiles.profile.index.WritesClosedException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -73,6 +74,12 @@ public class ProblemMappers {
         return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
                 "The profile store is not answering; retry shortly. The outcome of a write is unknown; repeating it is safe.")))
                 .header(HttpHeaders.RETRY_AFTER, "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response writesClosed(WritesClosedException e) {
+        return Response.fromResponse(respond(Problem.of(503, e.title(), e.getMessage())))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).build();
     }
 
     @ServerExceptionMapper({ AuthenticationFailedException.class, UnauthorizedException.class })

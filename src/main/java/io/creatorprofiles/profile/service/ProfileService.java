@@ -8,6 +8,7 @@ import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.GalleryItem;
 import io.creatorprofiles.profile.PersonalInfo;
 import io.creatorprofiles.profile.StaleVersionException;
+import io.creatorprofiles.profile.index.WriteGate;
 import io.creatorprofiles.profile.repository.CreatorProfileRepository;
 import io.creatorprofiles.profile.repository.ProfileUpdate;
 import io.creatorprofiles.profile.repository.Upserted;
@@ -19,15 +20,17 @@ import io.smallrye.mutiny.Uni;
 public class ProfileService {
 
     private final CreatorProfileRepository repository;
+    private final WriteGate gate;
 
-    public ProfileService(CreatorProfileRepository repository) {
+    public ProfileService(CreatorProfileRepository repository, WriteGate gate) {
         this.repository = repository;
+        this.gate = gate;
     }
 
     /** The caller's profile, created empty on first use; concurrent first calls still make one document. */
     public Uni<CreatorProfile> getOrCreate(String userId) {
         Log.debugf("getOrCreate userId=%s", userId);
-        return repository.upsert(userId, ProfileUpdate.createIfAbsent()).map(Upserted::profile);
+        return gate.admit(() -> repository.upsert(userId, ProfileUpdate.createIfAbsent())).map(Upserted::profile);
     }
 
     /** Replaces the personal info; the gallery is left as it is. */
@@ -48,7 +51,7 @@ public class ProfileService {
     }
 
     private Uni<CreatorProfile> write(String userId, ProfileUpdate update) {
-        return repository.upsert(userId, update)
+        return gate.admit(() -> repository.upsert(userId, update))
                 .onItem().ifNull().failWith(() -> new StaleVersionException(
                         "The profile is not at version " + update.expectedVersion() + "; fetch it again and retry."))
                 .map(Upserted::profile);

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.List;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +30,11 @@ import com.mongodb.client.model.Indexes;
 
 import io.creatorprofiles.profile.index.UniqueUserIdIndex.State;
 import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.TestMongo;
+import io.creatorprofiles.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -43,6 +49,9 @@ class UniqueUserIdIndexTest {
 
     @Inject
     ProfileStore store;
+
+    @ConfigProperty(name = "profiles.index.check-time-limit")
+    Duration checkTimeLimit;
 
     @BeforeEach
     void freshCollection() {
@@ -113,18 +122,74 @@ class UniqueUserIdIndexTest {
     }
 
     @Test
-    void anIndexOnUserIdUnderAnotherNameIsAConflictAndIsLeftAlone() {
-        store.replaceProfilesWith(List.of(new Document("userId", "x")),
-                List.of(new IndexModel(Indexes.ascending("userId"), new IndexOptions().name("userId_1"))));
+    void noCreateIndexIsSentWhileDuplicatesRemainAndEveryCheckCountsWithAServerSideTimeLimit() {
+        assumeTrue(TestMongo.current().isEmbedded(), "counts the commands the server receives");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        store.replaceProfilesWith(List.of(new Document("userId", "storm"), new Document("userId", "storm"),
+                new Document("userId", "calm")), List.of());
+        assertEquals(State.DUPLICATES, ensure().state());
+        int creates = backend.commandsSeen("createIndexes");
+        int aggregates = backend.commandsSeen("aggregate");
+        long mark = backend.mark();
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(State.DUPLICATES, ensure().state());
+        }
+
+        assertEquals(creates, backend.commandsSeen("createIndexes"), "no index build tried while duplicates remain");
+        assertTrue(backend.commandsSeen("aggregate") >= aggregates + 10, "each check counted legacy ids and duplicates");
+        List<de.bwaldvogel.mongo.bson.Document> counts = backend.receivedSince(mark, "aggregate");
+        assertFalse(counts.isEmpty());
+        for (de.bwaldvogel.mongo.bson.Document count : counts) {
+            assertTrue(count.get("maxTimeMS") instanceof Number, "no maxTimeMS: " + count);
+            assertEquals(checkTimeLimit.toMillis(), ((Number) count.get("maxTimeMS")).longValue(), count.toString());
+        }
+
+        store.profiles().deleteOne(Filters.eq("userId", "storm")).await().atMost(WAIT);
+        assertEquals(State.READY, ensure().state());
+        assertTrue(backend.commandsSeen("createIndexes") > creates, "built once the count says it can succeed");
+    }
+
+    @Test
+    void legacyDocumentsWithDuplicatesSendNoCreateIndexAtAll() {
+        assumeTrue(TestMongo.current().isEmbedded(), "counts the commands the server receives");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        ObjectId oldUser = new ObjectId();
+        int creates = backend.commandsSeen("createIndexes");
+        store.replaceProfilesWith(List.of(new Document("userId", oldUser), new Document("userId", oldUser)), List.of());
 
         UniqueUserIdIndex.Status status = ensure();
 
-        assertEquals(State.CONFLICT, status.state());
-        assertTrue(status.detail().contains("userId_1"), status.detail());
-        given().get("/q/health/ready").then().statusCode(503)
-                .body("checks.find { it.name == 'uniq_userId index' }.data.state", equalTo("CONFLICT"));
-        assertTrue(store.hasIndex("userId_1"), "the conflicting index is untouched");
+        assertEquals(State.LEGACY, status.state(), status.detail());
+        assertEquals(2, status.legacyDocuments());
+        assertEquals(1, status.duplicatedUserIds());
+        assertTrue(status.detail().contains("repair --apply"), status.detail());
+        ensure();
         assertFalse(store.hasIndex("uniq_userId"));
+        // The staging itself may have let one build through on the empty collection; none once the data was there.
+        assertTrue(backend.commandsSeen("createIndexes") - creates <= 1, "no storm of index builds");
+        int afterStaging = backend.commandsSeen("createIndexes");
+        ensure();
+        assertEquals(afterStaging, backend.commandsSeen("createIndexes"));
+    }
+
+    @Test
+    void aUniqueIndexAcknowledgedOverDuplicatesIsNotTrusted() {
+        assumeTrue(TestMongo.current().isEmbedded(), "plants a server that claims a build it did not do");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        int acknowledged = backend.acknowledgedCount();
+        backend.acknowledgeWithoutDoing("createIndexes", 1_000);
+        store.replaceProfilesWith(List.of(new Document("userId", "h2"), new Document("userId", "h2")), List.of());
+
+        UniqueUserIdIndex.Status status = ensure();
+
+        assertTrue(backend.acknowledgedCount() > acknowledged, "a build over the duplicates was acknowledged");
+        assertEquals(State.DUPLICATES, status.state(), status.detail());
+        assertEquals(1, status.duplicatedUserIds());
+        assertFalse(status.writesOpen());
+        given().get("/q/health/ready").then().statusCode(503);
+        given().auth().oauth2(Tokens.user("h2")).get("/api/profiles/me").then().statusCode(503);
+        assertEquals(2, store.countFor("h2"));
     }
 
     @Test

@@ -59,6 +59,26 @@ class DuplicateKeysTest {
     }
 
     @Test
+    void theKeyPatternDecidesEvenWhenTheMessageNamesAnotherIndex() {
+        String onOldIndex = "E11000 duplicate key error collection: db.creator_profiles index: userId_1 dup key: { userId: \"u1\" }";
+        BsonDocument onUserId = new BsonDocument("userId", new BsonInt32(1));
+        assertTrue(DuplicateKeys.mayBeOnIndex(command(11000, onOldIndex, onUserId), "uniq_userId", "userId"));
+        BsonDocument compound = new BsonDocument("userId", new BsonInt32(1)).append("createdAt", new BsonInt32(1));
+        assertFalse(DuplicateKeys.mayBeOnIndex(command(11000, ON_USER_ID, compound), "uniq_userId", "userId"));
+    }
+
+    @Test
+    void withoutAKeyPatternTheIndexTheBeanReliesOnIsRecognisedByName() {
+        String onOldIndex = "E11000 duplicate key error collection: db.creator_profiles index: userId_1 dup key: { userId: \"u1\" }";
+        assertTrue(DuplicateKeys.mayBeOnIndex(command(11000, onOldIndex, null), "userId_1", "userId"));
+        assertFalse(DuplicateKeys.mayBeOnIndex(command(11000, onOldIndex, null), "uniq_userId", "userId"));
+        assertFalse(DuplicateKeys.mayBeOnIndex(command(11000, ON_USER_ID, null), "userId_1", "userId"));
+        MongoWriteException write = new MongoWriteException(new WriteError(11000, onOldIndex, new BsonDocument()),
+                new ServerAddress(), Set.of());
+        assertTrue(DuplicateKeys.mayBeOnIndex(write, "userId_1", "userId"));
+    }
+
+    @Test
     void aDuplicateThatNamesNoIndexCannotBePinnedElsewhereSoItMayBeTheRace() {
         // FerretDB's reply: no index in the message, no keyPattern.
         MongoCommandException ferret = command(11000, "E11000 duplicate key error collection: probe.c", null);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.mongodb.client.MongoClient;
@@ -25,6 +26,7 @@ import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.Concurrently;
 import io.creatorprofiles.testing.Http;
 import io.creatorprofiles.testing.PackagedAppTestResource;
+import io.creatorprofiles.testing.Readiness;
 import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
@@ -45,6 +47,12 @@ class PackagedAppIT {
 
     @TestHTTPResource("/api/profiles/me/gallery")
     URI gallery;
+
+    @BeforeEach
+    void ready() {
+        // Writes are refused until the index bean's first check has found the unique index in place.
+        Readiness.awaitReady();
+    }
 
     @Test
     void servesTheApiAndComesReadyWithTheUniqueIndex() {
