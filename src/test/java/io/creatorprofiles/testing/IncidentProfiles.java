@@ -159,7 +159,8 @@ public final class IncidentProfiles {
                 .append("userId", objectIdUserId ? new ObjectId(userId) : userId)
                 .append("personalInfo", new Document("displayName", "Legacy " + n).append("bio", "written by the old code")
                         .append("location", "Pune").append("socialLinks", List.of(new Document("network", "mastodon")
-                                .append("url", "https://social.example/@legacy" + n).append("_id", new ObjectId()))))
+                                .append("url", "https://social.example/@legacy" + n)
+                                .append("_id", new ObjectId(String.format("ffff0000%016x", n))))))
                 .append("gallery", List.of(
                         new Document("_id", new ObjectId(String.format("cccc0000%016x", 2 * n)))
                                 .append("url", "https://img.example/legacy/" + n + "/a.jpg").append("caption", "a"),

@@ -117,7 +117,7 @@ public class ProfileMigration {
                         report.pendingLeft(), report.duplicatedUsersLeft()));
     }
 
-    /** Up to {@link #MAX_PASSES} passes, holding the lease; stops early when a pass converts nothing. */
+    /** Up to {@link #MAX_PASSES} passes, holding the lease; stops when a pass met no document changed meanwhile. */
     private Uni<Void> convertUnderLease(String runId, Tally tally) {
         String owner = RepairLease.newOwner();
         return lease.acquire(owner)
@@ -132,11 +132,12 @@ public class ProfileMigration {
         if (done >= MAX_PASSES) {
             return Uni.createFrom().voidItem();
         }
-        long convertedBefore = tally.converted;
         tally.passes++;
+        tally.changedInPass = 0;
+        // Another pass only for documents another writer changed between read and write; the rest is converted.
         return page(runId, owner, tally, null)
-                .chain(() -> tally.converted > convertedBefore && tally.changedInPass > 0
-                        ? passes(runId, owner, tally.nextPass(), done + 1)
+                .chain(() -> tally.changedInPass > 0
+                        ? passes(runId, owner, tally, done + 1)
                         : Uni.createFrom().voidItem());
     }
 
@@ -201,11 +202,6 @@ public class ProfileMigration {
         long passes;
         String repairRunId;
         long usersRepaired;
-
-        Tally nextPass() {
-            changedInPass = 0;
-            return this;
-        }
 
         MigrationReport report(String runId, long pendingLeft, long duplicatedUsersLeft, long startedNanos) {
             return new MigrationReport(runId, false, pendingBefore, nonCanonicalBefore, withoutVersionBefore, archived,
