@@ -119,8 +119,8 @@ class MigrationWithLiveOldWriterTest {
 
         // After the migration the old writer is still live: its next upsert is a legacy document again.
         String late = IncidentProfiles.LEGACY_USERS.get(2);
-        oldWriterUpsert(late);
-        assertEquals(1, migration.dryRun().await().atMost(WAIT).pendingBefore(), "the next check sees it");
+        boolean written = oldWriterUpsertUnlessRefused(late);
+        assertEquals(written ? 1 : 0, migration.dryRun().await().atMost(WAIT).pendingBefore(), "the next check sees it");
         MigrationReport again = migration.apply().await().atMost(WAIT);
         assertTrue(again.complete(), again.toString());
         assertOneProfilePerUser();
@@ -134,15 +134,8 @@ class MigrationWithLiveOldWriterTest {
             oldWriterUpsert(user);
             touched.add(user);
         }
-        try {
-            oldWriterUpsert(IncidentProfiles.LEGACY_STRING_USER);
+        if (oldWriterUpsertUnlessRefused(IncidentProfiles.LEGACY_STRING_USER)) {
             touched.add(IncidentProfiles.LEGACY_STRING_USER);
-        } catch (MongoException refused) {
-            // FerretDB 1.24's unique index treats ObjectId("x") and "x" as one key and refuses the second copy; MongoDB
-            // and the embedded server take it, and the migration must then merge the two.
-            if (!TestMongo.current().isFerretDb()) {
-                throw refused;
-            }
         }
         for (int n = 0; n < NEW_LEGACY_USERS; n++) {
             String user = String.format("77770000%016x", n);
@@ -150,6 +143,23 @@ class MigrationWithLiveOldWriterTest {
             touched.add(user);
         }
         return touched;
+    }
+
+    /**
+     * The old writer's upsert for a user already stored as a string: MongoDB and the embedded server insert a second
+     * copy in the ObjectId form (the migration must merge the two); FerretDB 1.24's unique index treats ObjectId("x")
+     * and "x" as one key and refuses it. False when refused, which only FerretDB may do.
+     */
+    private boolean oldWriterUpsertUnlessRefused(String user) {
+        try {
+            oldWriterUpsert(user);
+            return true;
+        } catch (MongoException refused) {
+            if (!TestMongo.current().isFerretDb()) {
+                throw refused;
+            }
+            return false;
+        }
     }
 
     private void oldWriterUpsert(String user) {
