@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
  */
 @TopCommand
 @Command(name = "creator-profiles", mixinStandardHelpOptions = true, subcommands = { ScanCommand.class, RepairCommand.class,
+        MigrateCommand.class,
         ArchiveCommand.class }, description = "Runs the creator-profiles service; with a subcommand, a one-off maintenance job.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:done; scan: no duplicates", "1:error", "2:invalid arguments",
                 "3:scan: duplicates found", "4:repair: another repair holds the lease, nothing changed",

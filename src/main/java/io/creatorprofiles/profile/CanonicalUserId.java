@@ -34,4 +34,21 @@ public final class CanonicalUserId {
         }
         return null;
     }
+
+    /**
+     * The ObjectId the old code may have stored for this canonical userId; null when the string is not the hex form of
+     * one (only the exact lower-case form {@link #of} gives, so "ABC…" and "abc…" stay two users).
+     */
+    public static ObjectId legacyForm(String canonical) {
+        return canonical != null && ObjectId.isValid(canonical)
+                && canonical.equals(canonical.toLowerCase(java.util.Locale.ROOT))
+                        ? new ObjectId(canonical)
+                        : null;
+    }
+
+    /** Every stored value that is this canonical userId: the string, and its ObjectId when there is one. */
+    public static java.util.List<Object> storedForms(String canonical) {
+        ObjectId legacy = legacyForm(canonical);
+        return legacy == null ? java.util.List.of(canonical) : java.util.List.of(canonical, legacy);
+    }
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 
+import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.creatorprofiles.profile.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.profile.index.UniqueUserIdIndex;
@@ -120,12 +121,28 @@ public class DuplicateRepair {
         return store.copiesOf(group, config.copiesPerPass()).flatMap(documents -> {
             if (documents.size() <= 1) {
                 tally.usersRepaired++;
-                return Uni.createFrom().voidItem();
+                return canonicalizeLastCopy(documents, userId);
             }
             tally.passes++;
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
             return onePass(userId, choice, runId, tally).chain(() -> repairUser(group, runId, tally, pass + 1));
         });
+    }
+
+    /**
+     * The survivor of a user whose copies had both forms ends with the canonical string userId. Only now, with the
+     * other copies gone: a unique index on userId would refuse the string while a string copy still exists.
+     */
+    private Uni<Void> canonicalizeLastCopy(List<Document> documents, Object userId) {
+        if (documents.isEmpty() || documents.get(0).get(CreatorProfile.USER_ID) instanceof String) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.canonicalizeUserId(new ProfileCopy(documents.get(0))).invoke(done -> {
+            if (!done) {
+                Log.warnf("The survivor of userId %s changed before its userId became a string; the migration converts it",
+                        userId);
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<Void> onePass(Object userId, SurvivorRule.Choice choice, String runId, Tally tally) {

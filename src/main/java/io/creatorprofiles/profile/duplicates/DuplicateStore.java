@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +27,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 
+import io.creatorprofiles.profile.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.logging.Log;
@@ -46,6 +49,15 @@ import io.smallrye.mutiny.Uni;
 public class DuplicateStore {
 
     private static final int NOT_IMPLEMENTED = 238;
+    private static final int JOIN_BATCH = 500;
+    /**
+     * The group key: a userId as its canonical string ({@link CanonicalUserId#of}); {@code $convert} turns an ObjectId
+     * into its hex form and leaves a string as it is.
+     */
+    private static final Document CANONICAL_USER_ID = new Document("$convert",
+            new Document("input", "$" + CreatorProfile.USER_ID).append("to", "string")
+                    .append("onError", "$" + CreatorProfile.USER_ID)
+                    .append("onNull", null));
 
     private final ProfileCollections collections;
 
@@ -58,29 +70,30 @@ public class DuplicateStore {
     }
 
     /**
-     * One document per userId with more than one profile, in userId order, streamed from the server:
-     * {@code {_id: userId, count, ids: [...]}}, and with {@code withCopies} also each copy's {@code _id},
-     * {@code createdAt}, {@code updatedAt}, {@code version}; never whole documents. {@code allowDiskUse} lets a large
-     * collection group on disk. The ids let the repair read a user's copies through the {@code _id} index: there is
-     * no index on userId while duplicates exist, so {@code find({userId})} would scan the collection once per user.
-     * Bound: one group document must fit in 16 MB, about 700,000 copies of a single user. A server without
-     * {@code $push} in {@code $group} (FerretDB 1.x) gets groups with the count only.
+     * One document per user with more than one profile, in userId order, streamed from the server:
+     * {@code {_id: canonical userId, count, ids: [...]}}, and with {@code withCopies} also each copy's {@code _id},
+     * {@code createdAt}, {@code updatedAt}, {@code version}; never whole documents. Users are grouped by their
+     * canonical form ({@link CanonicalUserId}): {@code ObjectId("x")} and {@code "x"} are one user with two copies.
+     * {@code allowDiskUse} lets a large collection group on disk. The ids let the repair read a user's copies through
+     * the {@code _id} index: there is no index on userId while duplicates exist, so {@code find({userId})} would scan
+     * the collection once per user. Bound: one group document must fit in 16 MB, about 700,000 copies of a single
+     * user. A server without {@code $push} in {@code $group} or without {@code $convert} (FerretDB 1.x) gets the
+     * groups with the count only, joined by {@link #canonicalGroupsByJoin()}.
      */
     public Multi<Document> duplicatedUsers(boolean withCopies) {
-        return ProfileCollections.available(aggregate(withCopies, true)).onFailure(DuplicateStore::notImplemented)
+        return ProfileCollections.available(aggregate(withCopies)).onFailure(DuplicateStore::notImplemented)
                 .recoverWithMulti(failure -> {
-                    Log.warnf("This server cannot $push in $group (%s): each duplicated user's copies are read by userId, "
-                            + "one collection scan per user", failure.getMessage());
-                    return ProfileCollections.available(aggregate(false, false));
+                    Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
+                            + "the ObjectId and string userIds, and each one's copies are read by userId",
+                            failure.getMessage());
+                    return canonicalGroupsByJoin();
                 });
     }
 
-    private Multi<Document> aggregate(boolean withCopies, boolean withIds) {
+    private Multi<Document> aggregate(boolean withCopies) {
         List<BsonField> fields = new ArrayList<>();
         fields.add(Accumulators.sum("count", 1));
-        if (withIds) {
-            fields.add(Accumulators.push("ids", "$_id"));
-        }
+        fields.add(Accumulators.push("ids", "$_id"));
         if (withCopies) {
             fields.add(Accumulators.push("copies", new Document("_id", "$_id")
                     .append(CreatorProfile.CREATED_AT, "$" + CreatorProfile.CREATED_AT)
@@ -88,13 +101,76 @@ public class DuplicateStore {
                     .append(CreatorProfile.VERSION, "$" + CreatorProfile.VERSION)));
         }
         List<Bson> pipeline = List.of(
-                Aggregates.group("$" + CreatorProfile.USER_ID, fields),
+                Aggregates.group(CANONICAL_USER_ID, fields),
                 Aggregates.match(Filters.gt("count", 1)),
                 Aggregates.sort(Sorts.ascending("_id")));
         return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(100));
     }
 
-    /** FerretDB 1.x answers $push in $group with NotImplemented (238). */
+    /**
+     * The same groups, counts only, for a server whose {@code $group} knows neither {@code $push} nor {@code $convert}:
+     * string userIds grouped on the server, each group's ObjectId twins counted in batches; then ObjectId userIds
+     * grouped on the server, each one's string copies counted in batches (a user already listed from the string side,
+     * with two string copies or more, is not listed again). Memory: one batch of groups at a time.
+     */
+    private Multi<Document> canonicalGroupsByJoin() {
+        Multi<Document> fromStrings = groupsOfType("string", true)
+                .group().intoLists().of(JOIN_BATCH)
+                .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
+                        .map(group -> (Object) CanonicalUserId.legacyForm(group.getString("_id"))).filter(Objects::nonNull)
+                        .toList())
+                        .onItem().transformToMulti(objectIdCounts -> Multi.createFrom().iterable(batch.stream()
+                                .map(group -> canonicalGroup(group.getString("_id"), count(group)
+                                        + objectIdCounts.getOrDefault(group.getString("_id"), 0)))
+                                .toList())));
+        Multi<Document> fromObjectIds = groupsOfType("objectId", false)
+                .group().intoLists().of(JOIN_BATCH)
+                .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
+                        .map(group -> (Object) CanonicalUserId.of(group.get("_id"))).toList())
+                        .onItem().transformToMulti(stringCounts -> Multi.createFrom().iterable(batch.stream()
+                                .map(group -> {
+                                    String canonical = CanonicalUserId.of(group.get("_id"));
+                                    int strings = stringCounts.getOrDefault(canonical, 0);
+                                    // Two string copies or more: the string side has listed this user already.
+                                    return strings > 1 ? null : canonicalGroup(canonical, count(group) + strings);
+                                })
+                                .filter(group -> group != null && count(group) > 1)
+                                .toList())));
+        return ProfileCollections.available(Multi.createBy().concatenating().streams(fromStrings, fromObjectIds));
+    }
+
+    /** userIds of one BSON type with their number of documents, in userId order; with {@code onlyRepeated}, count > 1. */
+    private Multi<Document> groupsOfType(String type, boolean onlyRepeated) {
+        List<Bson> pipeline = new ArrayList<>();
+        pipeline.add(Aggregates.match(Filters.type(CreatorProfile.USER_ID, type)));
+        pipeline.add(Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)));
+        if (onlyRepeated) {
+            pipeline.add(Aggregates.match(Filters.gt("count", 1)));
+        }
+        pipeline.add(Aggregates.sort(Sorts.ascending("_id")));
+        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(JOIN_BATCH));
+    }
+
+    /** How many documents hold each of these stored userIds, keyed by canonical form. */
+    private Uni<Map<String, Integer>> countsOf(List<Object> storedUserIds) {
+        if (storedUserIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Bson> pipeline = List.of(Aggregates.match(in(CreatorProfile.USER_ID, storedUserIds)),
+                Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)));
+        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().batchSize(JOIN_BATCH))
+                .collect().asMap(group -> CanonicalUserId.of(group.get("_id")), DuplicateStore::count);
+    }
+
+    private static Document canonicalGroup(String canonical, int count) {
+        return new Document("_id", canonical).append("count", count);
+    }
+
+    private static int count(Document group) {
+        return ((Number) group.get("count")).intValue();
+    }
+
+    /** FerretDB 1.x answers $push in $group, and expressions it lacks, with NotImplemented (238). */
     private static boolean notImplemented(Throwable failure) {
         return failure instanceof MongoServerException server && server.getCode() == NOT_IMPLEMENTED;
     }
@@ -103,14 +179,26 @@ public class DuplicateStore {
      * Up to {@code limit} copies of one group's user, as they are now (gone ones are left out), newest updatedAt first
      * (the survivor rule's first key). By the group's ids when it has them: a filter on {@code _id} alone, which every
      * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
-     * come from grouping by userId, which is never changed, so they are all this user's. Otherwise by userId.
+     * come from grouping by the canonical userId, which no write changes (a repair or migration only rewrites an
+     * ObjectId into its own string form), so they are all this user's. Otherwise by the user's stored forms: the
+     * string and, when the string is one, the ObjectId.
      */
     public Uni<List<Document>> copiesOf(Document group, int limit) {
         Bson filter = group.containsKey("ids") ? in("_id", group.getList("ids", Object.class))
-                : eq(CreatorProfile.USER_ID, group.get("_id"));
+                : in(CreatorProfile.USER_ID, CanonicalUserId.storedForms(String.valueOf(group.get("_id"))));
         return ProfileCollections.available(profiles().find(filter, new FindOptions()
                 .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
                 .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());
+    }
+
+    /**
+     * Gives the last copy of a repaired user the canonical string userId, by {@code _id}, only if it is unchanged since
+     * read. Done after the other copies are gone, so a unique index on userId cannot see two copies of one form.
+     */
+    public Uni<Boolean> canonicalizeUserId(ProfileCopy survivor) {
+        return ProfileCollections.available(profiles().updateOne(unchangedSinceRead(survivor),
+                Updates.set(CreatorProfile.USER_ID, CanonicalUserId.of(survivor.userId()))))
+                .map(result -> result.getModifiedCount() == 1);
     }
 
     /**

@@ -20,6 +20,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 
+import io.creatorprofiles.profile.CanonicalUserId;
 import io.creatorprofiles.profile.repository.DuplicateKeys;
 import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.logging.Log;
@@ -76,7 +77,8 @@ public class ProfileArchive {
         Document original = copy.document();
         Document entry = new Document("_id", new Document("profileId", copy.id()).append("role", role)
                 .append("digest", digest(original)))
-                .append("userId", copy.userId())
+                // Canonical, so a user's entries are listed together whichever form each copy stored.
+                .append("userId", CanonicalUserId.of(copy.userId()))
                 .append("role", role)
                 .append("survivorId", survivorId)
                 .append("runId", runId)

@@ -161,7 +161,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
         }
         boolean conditional = update.expectedVersion() != null;
         Bson filter = conditional
-                ? and(eq(CreatorProfile.USER_ID, userId), eq(CreatorProfile.VERSION, update.expectedVersion()))
+                ? and(eq(CreatorProfile.USER_ID, userId), atVersion(update.expectedVersion()))
                 : eq(CreatorProfile.USER_ID, userId);
         FindOneAndUpdateOptions options = new FindOneAndUpdateOptions()
                 .upsert(!conditional)
@@ -173,6 +173,17 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     /** A maintenance call the server bounds itself (maxTimeMS); the client waits a request's timeout longer. */
     private <T> Uni<T> limited(Duration timeLimit, Uni<T> call) {
         return ProfileCollections.within(timeLimit.plus(config.database().timeout()), call);
+    }
+
+    /**
+     * The compare-and-set part of a conditional write. A document the old code wrote has no {@code version} and is
+     * shown as version 0 (docs/legacy-data.md), so version 0 also matches a document without one; the write's
+     * {@code $inc} then gives it version 1.
+     */
+    private static Bson atVersion(long expected) {
+        return expected == 0
+                ? Filters.or(eq(CreatorProfile.VERSION, 0L), Filters.exists(CreatorProfile.VERSION, false))
+                : eq(CreatorProfile.VERSION, expected);
     }
 
     /** Bounds a database call by the configured timeout and turns "not reachable" into one exception. */

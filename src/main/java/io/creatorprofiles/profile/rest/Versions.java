@@ -26,7 +26,8 @@ final class Versions {
         }
         try {
             long version = Long.parseLong(tag.substring(1, tag.length() - 1));
-            if (version < 1) {
+            // 0 is issued too: the version shown for a document the old code wrote, which has none yet.
+            if (version < 0) {
                 throw new NumberFormatException();
             }
             return version;

@@ -30,6 +30,7 @@ import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.Concurrently;
 import io.creatorprofiles.testing.Http;
+import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
@@ -175,7 +176,7 @@ class ConcurrentWritesTest {
     void controlOldFindThenInsertWithoutTheIndexMakesDuplicates() throws Exception {
         ReactiveMongoCollection<Document> control = store.collection("control_find_then_insert");
         control.drop().await().atMost(Duration.ofSeconds(30));
-        String user = "6868125ba2158d0149812c2e";
+        String user = IncidentProfiles.USER;
         List<Callable<Boolean>> handlers = new ArrayList<>();
         for (int i = 0; i < 80; i++) {
             handlers.add(() -> {
