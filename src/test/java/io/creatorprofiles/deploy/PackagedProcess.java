@@ -48,7 +48,12 @@ final class PackagedProcess implements AutoCloseable {
     /** Settings every run needs: the test MongoDB (its own database), the dev JWT key, the given ports. */
     static Map<String, String> environment(String database, int httpPort, int managementPort) {
         Map<String, String> env = new HashMap<>();
-        env.put("MONGODB_URI", TestMongo.start().connectionString());
+        TestMongo mongo = TestMongo.start();
+        env.put("MONGODB_URI", mongo.connectionString());
+        if (!mongo.isEmbedded()) {
+            // As MongoTestResource: an external server (FerretDB) is there to prove races, not latency.
+            env.put("PROFILES_DATABASE_TIMEOUT", "120s");
+        }
         env.put("MONGODB_DATABASE", database);
         env.put("JWT_PUBLIC_KEY_LOCATION", Path.of("dev-keys/publicKey.pem").toAbsolutePath().toString());
         env.put("JWT_ISSUER", Tokens.ISSUER);
