@@ -19,6 +19,7 @@ import (
 type config struct {
 	scenario    string
 	baseURL     string
+	metricsURL  string
 	keyPath     string
 	issuer      string
 	audience    string
@@ -48,6 +49,7 @@ func run() int {
 	var c config
 	flag.StringVar(&c.scenario, "scenario", "hot-user", "hot-user | many-users | steady")
 	flag.StringVar(&c.baseURL, "base-url", "http://127.0.0.1:8080", "service base URL; the host must be 127.0.0.1")
+	flag.StringVar(&c.metricsURL, "metrics-base-url", "", "base URL of /q/metrics (the packaged app's management port); default -base-url")
 	flag.StringVar(&c.keyPath, "key", "../dev-keys/privateKey.pem", "PEM RSA private key that signs the tokens (the DEV key)")
 	flag.StringVar(&c.issuer, "issuer", "https://dev.creator-profiles.local", "token iss")
 	flag.StringVar(&c.audience, "audience", "creator-profiles", "token aud")
@@ -93,7 +95,7 @@ func run() int {
 
 	client := newHTTPClient(c)
 	res := &result{Scenario: c.scenario, BaseURL: c.baseURL, Started: time.Now().UTC().Format(time.RFC3339)}
-	res.RetriesBefore = scrapeRetries(client, c.baseURL)
+	res.RetriesBefore = scrapeRetries(client, c.metricsBase())
 
 	ctx, cancel := context.WithTimeout(context.Background(), c.maxDuration)
 	defer cancel()
@@ -111,7 +113,7 @@ func run() int {
 		return 2
 	}
 	rec.summarize(res, c)
-	res.RetriesAfter = scrapeRetries(client, c.baseURL)
+	res.RetriesAfter = scrapeRetries(client, c.metricsBase())
 
 	if counter != nil {
 		cctx, ccancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -158,6 +160,9 @@ func validate(c *config) error {
 		return fmt.Errorf("-base-url: refusing host %q: load may only target 127.0.0.1", u.Hostname())
 	}
 	c.baseURL = strings.TrimRight(c.baseURL, "/")
+	if m, err := url.Parse(c.metricsURL); c.metricsURL != "" && (err != nil || m.Hostname() != "127.0.0.1") {
+		return fmt.Errorf("-metrics-base-url: must be http://127.0.0.1:<port>, got %q", c.metricsURL)
+	}
 	if c.requests < 1 || c.users < 1 || c.writes < 1 || c.userPool < 1 || c.maxRequests < 1 {
 		return fmt.Errorf("-requests, -users, -writes, -user-pool and -max-requests must be >= 1")
 	}
@@ -217,4 +222,12 @@ func newHTTPClient(c config) *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// metricsBase is where /q/metrics is served: the management port in a production build.
+func (c config) metricsBase() string {
+	if c.metricsURL == "" {
+		return c.baseURL
+	}
+	return strings.TrimRight(c.metricsURL, "/")
 }

@@ -135,16 +135,17 @@ esac
 # 4. The app, production profile, its own database.
 db=creator_profiles_load_$(date +%s)_$RANDOM
 port=$(free_port)
-log "starting $jar on 127.0.0.1:$port, database $db"
+mgmt_port=$(free_port) # health and metrics: the production build serves them on the management port only
+log "starting $jar on 127.0.0.1:$port (management $mgmt_port), database $db"
 MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
   JWT_PUBLIC_KEY_LOCATION=$REPO/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
-  QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
+  QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
   java -jar "$jar" >"$out/app.log" 2>&1 &
 APP_PID=$!
 ready=
 for ((i = 0; i < 120; i++)); do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$out/app.log" >&2; die "the app exited during startup"; }
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/q/health/ready" || true)
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$mgmt_port/q/health/ready" || true)
   if [[ $code == 200 ]]; then ready=1; break; fi
   sleep 0.5
 done
@@ -153,7 +154,7 @@ log "app ready (pid $APP_PID)"
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 {
-  echo "server=$server"; echo "mongo_uri=$mongo_uri"; echo "db=$db"; echo "app_port=$port"
+  echo "server=$server"; echo "mongo_uri=$mongo_uri"; echo "db=$db"; echo "app_port=$port"; echo "management_port=$mgmt_port"
   echo "commit=$jar_commit"; echo "jar=$jar"; echo "date=$(date -u +%FT%TZ)"
   echo "rss_after_start_kib=$(rss_kib "$APP_PID")"; echo "loadavg_at_start=$(cat /proc/loadavg)"
 } >"$out/run.env"
@@ -163,12 +164,12 @@ rc=0
 if [[ $warmup != 0 && $warmup != 0s ]]; then
   log "warm-up: steady for $warmup"
   "$out/load-tool" -scenario steady -duration "$warmup" -max-duration 300s -user-prefix "warmup-$(date +%s)-" \
-    -base-url "http://127.0.0.1:$port" -key "$REPO/dev-keys/privateKey.pem" -mongo-uri "$mongo_uri" -db "$db" \
+    -base-url "http://127.0.0.1:$port" -metrics-base-url "http://127.0.0.1:$mgmt_port" -key "$REPO/dev-keys/privateKey.pem" -mongo-uri "$mongo_uri" -db "$db" \
     >"$out/warmup.txt" 2>&1 || { rc=1; log "warm-up FAILED: see $out/warmup.txt"; }
 fi
 IFS=, read -r -a list <<<"$scenarios"
 for s in "${list[@]}"; do
-  args=(-scenario "$s" -base-url "http://127.0.0.1:$port" -key "$REPO/dev-keys/privateKey.pem"
+  args=(-scenario "$s" -base-url "http://127.0.0.1:$port" -metrics-base-url "http://127.0.0.1:$mgmt_port" -key "$REPO/dev-keys/privateKey.pem"
         -mongo-uri "$mongo_uri" -db "$db" -json "$out/$s.json")
   ((concurrency > 0)) && args+=(-concurrency "$concurrency")
   case $s in

@@ -14,6 +14,7 @@ import org.bson.Document;
 
 import com.mongodb.MongoServerException;
 
+import io.creatorprofiles.cli.RunMode;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.config.ProfilesConfig;
@@ -113,7 +114,10 @@ public class UniqueUserIdIndex {
         this.nextBackoff = this.config.retryInterval();
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event, RunMode runMode) {
+        if (runMode.isCommand()) { // a one-off command (read-only scan) must not create the index
+            return;
+        }
         // Off the start-up path: an absent database must not hold the service from starting (or from answering 503).
         schedule(Duration.ZERO);
     }

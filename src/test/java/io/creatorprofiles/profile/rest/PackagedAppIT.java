@@ -56,7 +56,9 @@ class PackagedAppIT {
 
     @Test
     void servesTheApiAndComesReadyWithTheUniqueIndex() {
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().port(PackagedAppTestResource.managementPort()).get("/q/health/ready").then().statusCode(200);
+        // Health and metrics live on the management port only (the NetworkPolicy opens it to monitoring alone).
+        given().get("/q/health/ready").then().statusCode(404);
         given().auth().oauth2(Tokens.user("packaged")).get("/api/profiles/me").then()
                 .statusCode(200).body("userId", equalTo("packaged"));
         given().auth().oauth2(Tokens.user("packaged")).contentType(ContentType.JSON).body(Bodies.personalInfo("Packaged"))
@@ -97,7 +99,8 @@ class PackagedAppIT {
     @Test
     void exposesPrometheusMetricsAndTheOpenApiDocument() {
         given().auth().oauth2(Tokens.user("metrics")).get("/api/profiles/me").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics").then().statusCode(404);
+        given().port(PackagedAppTestResource.managementPort()).get("/q/metrics").then().statusCode(200)
                 .body(containsString("profiles_upserts_total{outcome=\"inserted\"}"),
                         containsString("profiles_upsert_duplicate_key_retries_total"),
                         containsString("profiles_upsert_conflicts_total"));

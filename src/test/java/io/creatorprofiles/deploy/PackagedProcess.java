@@ -1,0 +1,188 @@
+package io.creatorprofiles.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.creatorprofiles.testing.TestMongo;
+import io.creatorprofiles.testing.Tokens;
+
+/**
+ * The packaged jar started as its own process, the way a container starts it: production profile, settings from the
+ * environment, 127.0.0.1 only. Where the tests run as root the process drops to an unprivileged user, so that a
+ * read-only directory is read-only to it (root ignores the permission bits), as in a pod with runAsNonRoot.
+ */
+final class PackagedProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    private static final String UNPRIVILEGED = "65534";
+
+    private final Process process;
+    private final Path log;
+    final int httpPort;
+    final int managementPort;
+
+    private PackagedProcess(Process process, Path log, int httpPort, int managementPort) {
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    /** Settings every run needs: the test MongoDB (its own database), the dev JWT key, the given ports. */
+    static Map<String, String> environment(String database, int httpPort, int managementPort) {
+        Map<String, String> env = new HashMap<>();
+        TestMongo mongo = TestMongo.start();
+        env.put("MONGODB_URI", mongo.connectionString());
+        if (!mongo.isEmbedded()) {
+            // As MongoTestResource: an external server (FerretDB) is there to prove races, not latency.
+            env.put("PROFILES_DATABASE_TIMEOUT", "120s");
+        }
+        env.put("MONGODB_DATABASE", database);
+        env.put("JWT_PUBLIC_KEY_LOCATION", Path.of("dev-keys/publicKey.pem").toAbsolutePath().toString());
+        env.put("JWT_ISSUER", Tokens.ISSUER);
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        return env;
+    }
+
+    /**
+     * Starts the jar with the given JVM options, arguments and environment, in {@code workDir}, with
+     * {@code java.io.tmpdir} at {@code tmpDir}; output goes to a log file.
+     */
+    static PackagedProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path workDir,
+            Path tmpDir) {
+        assertTrue(Files.exists(JAR), "package the application first (./mvnw verify)");
+        try {
+            Path log = Files.createTempFile("packaged-process", ".log");
+            List<String> command = new ArrayList<>();
+            if (isRoot()) {
+                command.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED, "--regid=" + UNPRIVILEGED, "--clear-groups"));
+            }
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Djava.io.tmpdir=" + tmpDir.toAbsolutePath());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toString()));
+            command.addAll(args);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(key -> key.startsWith("QUARKUS_") || key.startsWith("MONGODB_")
+                    || key.startsWith("JWT_") || key.startsWith("PROFILES_"));
+            builder.environment().putAll(env);
+            return new PackagedProcess(builder.start(), log, Integer.parseInt(env.get("QUARKUS_HTTP_PORT")),
+                    Integer.parseInt(env.get("QUARKUS_MANAGEMENT_PORT")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (bounded) for the exit code of a one-off command. */
+    int exitCode(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + atMost + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits (bounded) until the service's readiness answers 200 on the management port. */
+    PackagedProcess awaitReady(Duration atMost) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
+        long deadline = System.nanoTime() + atMost.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("exited with " + process.exitValue() + " during start:\n" + output());
+            }
+            try {
+                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    return this;
+                }
+                last = answer.statusCode() + " " + answer.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            process.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        throw new AssertionError("not ready within " + atMost + " (last: " + last + "):\n" + output());
+    }
+
+    /** SIGTERM, as the kubelet sends it when a pod is deleted. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** A directory the (unprivileged) app can write to: the emptyDir mounted at /tmp. */
+    static Path writableDir(Path parent, String name) throws IOException {
+        parent.toFile().setExecutable(true, false); // JUnit's @TempDir is private to its owner
+        Path dir = Files.createDirectories(parent.resolve(name));
+        dir.toFile().setWritable(true, false);
+        dir.toFile().setExecutable(true, false);
+        return dir;
+    }
+
+    /** A directory the app can read but not write: the read-only root file system. */
+    static Path readOnlyDir(Path parent, String name) throws IOException {
+        parent.toFile().setExecutable(true, false);
+        Path dir = Files.createDirectories(parent.resolve(name));
+        dir.toFile().setReadable(true, false);
+        dir.toFile().setExecutable(true, false);
+        dir.toFile().setWritable(false, false);
+        return dir;
+    }
+}
