@@ -24,6 +24,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 
 import io.creatorprofiles.cli.ExitCodes;
+import io.creatorprofiles.testing.PackagedProcess;
 import io.creatorprofiles.testing.TestMongo;
 
 /**

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 
+import io.creatorprofiles.testing.PackagedProcess;
 import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.testing.Tokens;
 

@@ -22,8 +22,16 @@ public final class Http {
     }
 
     public static HttpResponse<String> put(URI uri, String token, String json) throws Exception {
-        return send(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json"), token);
+        return put(uri, token, json, java.util.Map.of());
+    }
+
+    /** A PUT with extra headers, e.g. {@code If-Match}. */
+    public static HttpResponse<String> put(URI uri, String token, String json, java.util.Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return send(request, token);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {

@@ -18,6 +18,7 @@ import io.creatorprofiles.profile.duplicates.DuplicateScan;
 import io.creatorprofiles.profile.duplicates.ProfileArchive;
 import io.creatorprofiles.profile.duplicates.ProfileCopy;
 import io.creatorprofiles.profile.duplicates.RepairLease;
+import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.creatorprofiles.profile.migration.MigrationCheckpoints.Step;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -57,15 +58,17 @@ public class ProfileMigration {
     private final MigrationCheckpoints checkpoints;
     private final DuplicateScan scan;
     private final DuplicateRepair repair;
+    private final UniqueUserIdIndex index;
 
     public ProfileMigration(MigrationStore store, ProfileArchive archive, RepairLease lease,
-            MigrationCheckpoints checkpoints, DuplicateScan scan, DuplicateRepair repair) {
+            MigrationCheckpoints checkpoints, DuplicateScan scan, DuplicateRepair repair, UniqueUserIdIndex index) {
         this.store = store;
         this.archive = archive;
         this.lease = lease;
         this.checkpoints = checkpoints;
         this.scan = scan;
         this.repair = repair;
+        this.index = index;
     }
 
     /** What an apply would change now: counts only; writes nothing, takes no lease. */
@@ -109,6 +112,8 @@ public class ProfileMigration {
                             })
                             .chain(() -> convertUnderLease(runId, tally));
                 })
+                // This instance's write gate opens now rather than at the index bean's next data recheck.
+                .call(() -> index.ensure())
                 .chain(() -> Uni.combine().all().unis(store.countPending(), scan.summary()).asTuple())
                 .map(left -> tally.report(runId, left.getItem1(), left.getItem2().users(), started))
                 .invoke(report -> Log.infof("Migration %s finished: %d converted, %d archived, %d left in both forms "

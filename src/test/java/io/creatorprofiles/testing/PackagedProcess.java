@@ -1,4 +1,4 @@
-package io.creatorprofiles.deploy;
+package io.creatorprofiles.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,23 +20,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.creatorprofiles.testing.TestMongo;
-import io.creatorprofiles.testing.Tokens;
-
 /**
  * The packaged jar started as its own process, the way a container starts it: production profile, settings from the
  * environment, 127.0.0.1 only. Where the tests run as root the process drops to an unprivileged user, so that a
  * read-only directory is read-only to it (root ignores the permission bits), as in a pod with runAsNonRoot.
  */
-final class PackagedProcess implements AutoCloseable {
+public final class PackagedProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     private static final String UNPRIVILEGED = "65534";
 
     private final Process process;
     private final Path log;
-    final int httpPort;
-    final int managementPort;
+    public final int httpPort;
+    public final int managementPort;
 
     private PackagedProcess(Process process, Path log, int httpPort, int managementPort) {
         this.process = process;
@@ -46,7 +43,7 @@ final class PackagedProcess implements AutoCloseable {
     }
 
     /** Settings every run needs: the test MongoDB (its own database), the dev JWT key, the given ports. */
-    static Map<String, String> environment(String database, int httpPort, int managementPort) {
+    public static Map<String, String> environment(String database, int httpPort, int managementPort) {
         Map<String, String> env = new HashMap<>();
         TestMongo mongo = TestMongo.start();
         env.put("MONGODB_URI", mongo.connectionString());
@@ -68,7 +65,7 @@ final class PackagedProcess implements AutoCloseable {
      * Starts the jar with the given JVM options, arguments and environment, in {@code workDir}, with
      * {@code java.io.tmpdir} at {@code tmpDir}; output goes to a log file.
      */
-    static PackagedProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path workDir,
+    public static PackagedProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path workDir,
             Path tmpDir) {
         assertTrue(Files.exists(JAR), "package the application first (./mvnw verify)");
         try {
@@ -95,7 +92,7 @@ final class PackagedProcess implements AutoCloseable {
     }
 
     /** Waits (bounded) for the exit code of a one-off command. */
-    int exitCode(Duration atMost) throws InterruptedException {
+    public int exitCode(Duration atMost) throws InterruptedException {
         if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("still running after " + atMost + ":\n" + output());
         }
@@ -103,7 +100,7 @@ final class PackagedProcess implements AutoCloseable {
     }
 
     /** Waits (bounded) until the service's readiness answers 200 on the management port. */
-    PackagedProcess awaitReady(Duration atMost) throws InterruptedException {
+    public PackagedProcess awaitReady(Duration atMost) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
         long deadline = System.nanoTime() + atMost.toNanos();
@@ -128,15 +125,15 @@ final class PackagedProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as the kubelet sends it when a pod is deleted. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -155,7 +152,7 @@ final class PackagedProcess implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -163,12 +160,12 @@ final class PackagedProcess implements AutoCloseable {
         }
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 
     /** A directory the (unprivileged) app can write to: the emptyDir mounted at /tmp. */
-    static Path writableDir(Path parent, String name) throws IOException {
+    public static Path writableDir(Path parent, String name) throws IOException {
         parent.toFile().setExecutable(true, false); // JUnit's @TempDir is private to its owner
         Path dir = Files.createDirectories(parent.resolve(name));
         dir.toFile().setWritable(true, false);
@@ -177,7 +174,7 @@ final class PackagedProcess implements AutoCloseable {
     }
 
     /** A directory the app can read but not write: the read-only root file system. */
-    static Path readOnlyDir(Path parent, String name) throws IOException {
+    public static Path readOnlyDir(Path parent, String name) throws IOException {
         parent.toFile().setExecutable(true, false);
         Path dir = Files.createDirectories(parent.resolve(name));
         dir.toFile().setReadable(true, false);
