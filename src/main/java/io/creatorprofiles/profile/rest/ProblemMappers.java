@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
+import io.creatorprofiles.profile.UserIds;
 import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
@@ -91,6 +92,11 @@ public class ProblemMappers {
     public Response unauthenticated(RuntimeException e) {
         return Response.fromResponse(respond(Problem.of(401, "Unauthorized", "A valid bearer token is required.")))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response userIdNotAccepted(UserIds.NotAcceptedException e) {
+        return respond(Problem.of(403, "User id not accepted", e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -4,7 +4,6 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -25,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.UserIds;
 import io.creatorprofiles.profile.service.ProfileService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -86,7 +86,7 @@ public class ProfileResource {
     @Operation(summary = "Anyone's public profile; never creates one")
     @APIResponse(responseCode = "404", description = "That user has no profile")
     public Uni<Response> getPublic(
-            @PathParam("userId") @Size(max = 128) @Pattern(regexp = "[^$\\s]+", message = "must not contain spaces or '$'") String userId) {
+            @PathParam("userId") @Pattern(regexp = UserIds.PATTERN, message = "must be " + UserIds.RULE) String userId) {
         return service.findByUserId(userId)
                 .onItem().ifNull().failWith(() -> new NotFoundException("No profile for userId " + userId))
                 .map(ProfileResource::ok);
@@ -96,6 +96,9 @@ public class ProfileResource {
         String subject = token.getSubject();
         if (subject == null || subject.isBlank()) {
             throw new NotAuthorizedException("The token has no subject", "Bearer");
+        }
+        if (!UserIds.isValid(subject)) {
+            throw new UserIds.NotAcceptedException();
         }
         return subject;
     }
