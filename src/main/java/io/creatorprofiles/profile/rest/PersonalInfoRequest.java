@@ -23,7 +23,7 @@ public record PersonalInfoRequest(
         @Size(max = 10) List<@NotBlank @Size(max = 40) String> categories) {
 
     public record SocialLinkRequest(
-            @NotBlank @Size(max = 40) @Pattern(regexp = "[A-Za-z0-9 ._-]+", message = "letters, digits, space, '.', '_', '-' only") String network,
+            @NotBlank @Size(max = 40) @Pattern(regexp = "^[A-Za-z0-9 ._-]+$", message = "letters, digits, space, '.', '_', '-' only") String network,
             @NotBlank @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url) {
     }
 

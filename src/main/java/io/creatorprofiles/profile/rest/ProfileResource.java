@@ -19,6 +19,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -47,7 +50,8 @@ public class ProfileResource {
     @Authenticated
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "The caller's profile, created empty on first call")
-    @APIResponse(responseCode = "200", description = "The profile; ETag carries its version")
+    @APIResponse(responseCode = "200", description = "The profile; ETag carries its version", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
+    @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     public Uni<Response> getMine() {
         return service.getOrCreate(caller()).map(ProfileResource::ok);
     }
@@ -58,10 +62,11 @@ public class ProfileResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Replace the caller's personal info; the gallery is kept")
-    @APIResponse(responseCode = "200", description = "The profile after the save")
+    @APIResponse(responseCode = "200", description = "The profile after the save", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
+    @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
     public Uni<Response> savePersonalInfo(@NotNull @Valid PersonalInfoRequest body,
-            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @Parameter(ref = "IfMatch") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.savePersonalInfo(caller(), body.toPersonalInfo(), Versions.fromIfMatch(ifMatch))
                 .map(ProfileResource::ok);
     }
@@ -72,10 +77,11 @@ public class ProfileResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Replace the caller's gallery; the personal info is kept")
-    @APIResponse(responseCode = "200", description = "The profile after the save")
+    @APIResponse(responseCode = "200", description = "The profile after the save", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
+    @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
     public Uni<Response> saveGallery(@NotNull @Valid GalleryRequest body,
-            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @Parameter(ref = "IfMatch") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.saveGallery(caller(), body.toGallery(), Versions.fromIfMatch(ifMatch))
                 .map(ProfileResource::ok);
     }
@@ -84,6 +90,7 @@ public class ProfileResource {
     @Path("/{userId}")
     @PermitAll
     @Operation(summary = "Anyone's public profile; never creates one")
+    @APIResponse(responseCode = "200", description = "The profile; ETag carries its version", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "404", description = "That user has no profile")
     public Uni<Response> getPublic(
             @PathParam("userId") @Pattern(regexp = UserIds.PATTERN, message = "must be " + UserIds.RULE) String userId) {
