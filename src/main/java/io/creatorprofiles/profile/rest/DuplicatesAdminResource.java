@@ -47,7 +47,7 @@ public class DuplicatesAdminResource {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScanReport.class)),
             @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)) })
     public Uni<Response> scan(
-            @QueryParam("format") @Pattern(regexp = "^(json|table)$", message = "must be json or table") String format,
+            @QueryParam("format") @Pattern(regexp = "^(json|table)?$", message = "must be json or table") String format,
             @RestHeader(HttpHeaders.ACCEPT) String accept) {
         boolean table = "table".equals(format)
                 || (format == null && accept != null && accept.startsWith(MediaType.TEXT_PLAIN));

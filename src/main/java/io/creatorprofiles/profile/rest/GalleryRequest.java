@@ -9,7 +9,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.hibernate.validator.constraints.URL;
 
 import io.creatorprofiles.profile.GalleryItem;
 
@@ -20,7 +19,7 @@ public record GalleryRequest(@NotNull @Size(max = GalleryRequest.MAX_ITEMS) List
 
     @Schema(name = "GalleryItemRequest")
     public record Item(
-            @NotBlank @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url,
+            @NotBlank @Size(max = 2048) @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url,
             @Size(max = 300) String caption) {
     }
 

@@ -91,6 +91,13 @@ class HttpLayerProblemsTest {
         assertEquals(before, store.snapshot());
     }
 
+    @ParameterizedTest(name = "OPTIONS {0}")
+    @CsvSource({ "/api/profiles/me, 'GET, HEAD, OPTIONS'", "/api/profiles/me/gallery, 'OPTIONS, PUT'",
+            "/api/profiles/someone, 'GET, HEAD, OPTIONS'", "/api/admin/duplicates/repair, 'OPTIONS, POST'" })
+    void optionsNamesTheMethodsOfThatPathOnly(String path, String allow) {
+        given().options(path).then().statusCode(200).header("Allow", allow);
+    }
+
     @Test
     void aDeclaredBodyOverTheLimitIsA413Problem() {
         String body = "{\"displayName\": \"Bob\", \"bio\": \"" + "b".repeat(70_000) + "\"}";
