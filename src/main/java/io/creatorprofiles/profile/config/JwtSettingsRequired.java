@@ -22,8 +22,9 @@ import io.quarkus.runtime.annotations.CommandLineArguments;
 @UnlessBuildProfile(anyOf = { "dev", "test" })
 public class JwtSettingsRequired {
 
-    static final String MESSAGE = "The service needs the JWT settings: set JWT_PUBLIC_KEY_LOCATION (a PEM file or URL "
-            + "of the issuer's public key) and JWT_ISSUER (the tokens' iss). The one-off commands do not need them.";
+    static final String MESSAGE = "The service needs the JWT settings: set JWT_PUBLIC_KEY_LOCATION (property "
+            + "jwt.public-key-location: a PEM file or URL of the issuer's public key) and JWT_ISSUER (property jwt.issuer: "
+            + "the tokens' iss). The one-off commands do not need them.";
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
             @CommandLineArguments String[] args) {
