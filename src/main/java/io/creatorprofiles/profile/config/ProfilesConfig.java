@@ -24,7 +24,7 @@ public interface ProfilesConfig {
         @WithDefault("27027")
         int port();
 
-        /** Folder of the H2 file that keeps the data across restarts. */
+        /** Folder of the snapshot that keeps the dev database across restarts (EmbeddedMongo). */
         @WithDefault(".data")
         java.nio.file.Path dataDir();
     }

@@ -14,6 +14,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -35,6 +37,7 @@ import io.smallrye.mutiny.Uni;
 public class ArchiveAdminResource {
 
     public static final String NDJSON = "application/x-ndjson";
+    static final String SELECTOR = "userId or runId, at least one of them (400 without either); both narrow to their match";
 
     private final ProfileArchive archive;
     private final ObjectMapper mapper;
@@ -47,7 +50,9 @@ public class ArchiveAdminResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Archived documents of a user or a run, oldest first, one page")
-    public Uni<String> list(@QueryParam("userId") String userId, @QueryParam("runId") String runId,
+    @APIResponse(responseCode = "200", description = "One page of archive entries (see ArchiveEntry)")
+    public Uni<String> list(@Parameter(description = SELECTOR) @QueryParam("userId") String userId,
+            @Parameter(description = SELECTOR) @QueryParam("runId") String runId,
             @QueryParam("skip") @DefaultValue("0") @Min(0) int skip,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         requireSelector(userId, runId);
@@ -61,7 +66,9 @@ public class ArchiveAdminResource {
     @Produces(NDJSON)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every archived document of a user or a run, one JSON document per line, streamed")
-    public Multi<JsonNode> export(@QueryParam("userId") String userId, @QueryParam("runId") String runId) {
+    @APIResponse(responseCode = "200", description = "Archive entries, one ArchiveEntry JSON document per line")
+    public Multi<JsonNode> export(@Parameter(description = SELECTOR) @QueryParam("userId") String userId,
+            @Parameter(description = SELECTOR) @QueryParam("runId") String runId) {
         requireSelector(userId, runId);
         // Extended JSON (ObjectId as {"$oid"}, dates as {"$date"}), re-read as a tree so each line is written as-is.
         return archive.find(userId, runId, 0, 0).map(entry -> {

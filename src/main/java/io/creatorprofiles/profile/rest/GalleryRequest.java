@@ -8,7 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import org.hibernate.validator.constraints.URL;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.creatorprofiles.profile.GalleryItem;
 
@@ -17,8 +17,9 @@ public record GalleryRequest(@NotNull @Size(max = GalleryRequest.MAX_ITEMS) List
 
     public static final int MAX_ITEMS = 50;
 
+    @Schema(name = "GalleryItemRequest")
     public record Item(
-            @NotBlank @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url,
+            @NotBlank @Size(max = 2048) @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url,
             @Size(max = 300) String caption) {
     }
 

@@ -8,8 +8,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import org.hibernate.validator.constraints.URL;
-
 import io.creatorprofiles.profile.PersonalInfo;
 import io.creatorprofiles.profile.SocialLink;
 
@@ -18,13 +16,13 @@ public record PersonalInfoRequest(
         @NotBlank @Size(max = 80) String displayName,
         @Size(max = 2000) String bio,
         @Size(max = 120) String location,
-        @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String website,
+        @Size(max = 2048) @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String website,
         @Size(max = 10) List<@NotNull @Valid SocialLinkRequest> socialLinks,
         @Size(max = 10) List<@NotBlank @Size(max = 40) String> categories) {
 
     public record SocialLinkRequest(
-            @NotBlank @Size(max = 40) @Pattern(regexp = "[A-Za-z0-9 ._-]+", message = "letters, digits, space, '.', '_', '-' only") String network,
-            @NotBlank @Size(max = 2048) @URL @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url) {
+            @NotBlank @Size(max = 40) @Pattern(regexp = "^[A-Za-z0-9 ._-]+$", message = "letters, digits, space, '.', '_', '-' only") String network,
+            @NotBlank @Size(max = 2048) @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url) {
     }
 
     PersonalInfo toPersonalInfo() {

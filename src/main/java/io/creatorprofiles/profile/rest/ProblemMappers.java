@@ -9,11 +9,17 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -23,6 +29,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
+import io.creatorprofiles.profile.UserIds;
 import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
 import io.creatorprofiles.profile.index.WritesClosedException;
 import io.quarkus.logging.Log;
@@ -32,6 +39,12 @@ import io.quarkus.security.UnauthorizedException;
 
 /** Turns every failure into an {@code application/problem+json} answer; no stack trace ever leaves the service. */
 public class ProblemMappers {
+
+    private final AllowedMethods allowedMethods;
+
+    public ProblemMappers(AllowedMethods allowedMethods) {
+        this.allowedMethods = allowedMethods;
+    }
 
     @ServerExceptionMapper
     public Response invalidBody(ConstraintViolationException e) {
@@ -89,8 +102,49 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response userIdNotAccepted(UserIds.NotAcceptedException e) {
+        return respond(Problem.of(403, "User id not accepted", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return respond(Problem.of(403, "Forbidden", "The token does not grant this operation."));
+    }
+
+    /**
+     * A query or path parameter that could not be converted reaches here as a 404 with the conversion failure as its
+     * cause (the JAX-RS rule); that is the client's typo, so it is a 400 naming the parameter. A 404 without a cause is
+     * a path that matches nothing, or a profile that does not exist.
+     */
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, SimpleResourceInfo resource, UriInfo uri) {
+        if (e.getCause() != null && resource != null && resource.getResourceClass() != null) {
+            return respond(Problem.of(400, "Invalid parameter", QueryParameters.describeFailure(resource, uri)));
+        }
+        String detail = e.getCause() == null && e.getMessage() != null && !e.getMessage().startsWith("HTTP 404")
+                ? e.getMessage()
+                : "Nothing here answers " + uri.getPath() + ".";
+        return respond(Problem.of(404, "Not Found", detail));
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, UriInfo uri) {
+        String allow = allowedMethods.allowedFor(uri.getPath());
+        Response.ResponseBuilder builder = Response.fromResponse(respond(Problem.of(405, "Method Not Allowed",
+                allow.isEmpty() ? "This path takes no such method." : "This path takes " + allow + " only.")));
+        return allow.isEmpty() ? builder.build() : builder.header(HttpHeaders.ALLOW, allow).build();
+    }
+
+    @ServerExceptionMapper
+    public Response notAcceptable(NotAcceptableException e) {
+        return respond(Problem.of(406, "Not Acceptable",
+                "None of the media types in Accept is one this resource answers with; see the API document."));
+    }
+
+    @ServerExceptionMapper
+    public Response unsupportedMediaType(NotSupportedException e) {
+        return respond(Problem.of(415, "Unsupported Media Type",
+                "The Content-Type of the body is not one this resource reads; send application/json."));
     }
 
     @ServerExceptionMapper

@@ -4,7 +4,6 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -20,11 +19,15 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.UserIds;
 import io.creatorprofiles.profile.service.ProfileService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -47,7 +50,8 @@ public class ProfileResource {
     @Authenticated
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "The caller's profile, created empty on first call")
-    @APIResponse(responseCode = "200", description = "The profile; ETag carries its version")
+    @APIResponse(responseCode = "200", description = "The profile; ETag carries its version", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
+    @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     public Uni<Response> getMine() {
         return service.getOrCreate(caller()).map(ProfileResource::ok);
     }
@@ -58,10 +62,11 @@ public class ProfileResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Replace the caller's personal info; the gallery is kept")
-    @APIResponse(responseCode = "200", description = "The profile after the save")
+    @APIResponse(responseCode = "200", description = "The profile after the save", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
+    @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
     public Uni<Response> savePersonalInfo(@NotNull @Valid PersonalInfoRequest body,
-            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @Parameter(ref = "IfMatch") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.savePersonalInfo(caller(), body.toPersonalInfo(), Versions.fromIfMatch(ifMatch))
                 .map(ProfileResource::ok);
     }
@@ -72,10 +77,11 @@ public class ProfileResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Replace the caller's gallery; the personal info is kept")
-    @APIResponse(responseCode = "200", description = "The profile after the save")
+    @APIResponse(responseCode = "200", description = "The profile after the save", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
+    @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
     public Uni<Response> saveGallery(@NotNull @Valid GalleryRequest body,
-            @Parameter(description = "Optional: the ETag last seen; the save happens only at that version") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @Parameter(ref = "IfMatch") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.saveGallery(caller(), body.toGallery(), Versions.fromIfMatch(ifMatch))
                 .map(ProfileResource::ok);
     }
@@ -84,9 +90,10 @@ public class ProfileResource {
     @Path("/{userId}")
     @PermitAll
     @Operation(summary = "Anyone's public profile; never creates one")
+    @APIResponse(responseCode = "200", description = "The profile; ETag carries its version", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "404", description = "That user has no profile")
     public Uni<Response> getPublic(
-            @PathParam("userId") @Size(max = 128) @Pattern(regexp = "[^$\\s]+", message = "must not contain spaces or '$'") String userId) {
+            @PathParam("userId") @Pattern(regexp = UserIds.PATTERN, message = "must be " + UserIds.RULE) String userId) {
         return service.findByUserId(userId)
                 .onItem().ifNull().failWith(() -> new NotFoundException("No profile for userId " + userId))
                 .map(ProfileResource::ok);
@@ -96,6 +103,9 @@ public class ProfileResource {
         String subject = token.getSubject();
         if (subject == null || subject.isBlank()) {
             throw new NotAuthorizedException("The token has no subject", "Bearer");
+        }
+        if (!UserIds.isValid(subject)) {
+            throw new UserIds.NotAcceptedException();
         }
         return subject;
     }

@@ -3,6 +3,8 @@ package io.creatorprofiles.profile.rest;
 import java.time.Instant;
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.GalleryItem;
 import io.creatorprofiles.profile.PersonalInfo;
@@ -11,12 +13,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** A profile as the API shows it. Registered for reflection: it travels inside a Response, unseen by the build. */
 @RegisterForReflection
 public record ProfileView(
-        String userId,
-        PersonalInfo personalInfo,
-        List<GalleryItem> gallery,
-        Instant createdAt,
-        Instant updatedAt,
-        long version) {
+        @Schema(required = true) String userId,
+        @Schema(required = true) PersonalInfo personalInfo,
+        @Schema(required = true) List<GalleryItem> gallery,
+        @Schema(description = "Null only for a document written before this service") Instant createdAt,
+        @Schema(description = "Null only for a document written before this service") Instant updatedAt,
+        @Schema(required = true) long version) {
 
     static ProfileView of(CreatorProfile profile) {
         return new ProfileView(profile.userId,

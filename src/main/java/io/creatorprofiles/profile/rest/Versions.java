@@ -5,6 +5,12 @@ import jakarta.ws.rs.core.EntityTag;
 /** The ETag of a profile is its version; {@code If-Match} names the version a client last saw. */
 final class Versions {
 
+    /** What If-Match may hold, as the API document states it: nothing, {@code *}, or one strong tag we issued. */
+    static final String IF_MATCH_PATTERN = "^(\\*|\"(0|[1-9][0-9]{0,17})\")?$";
+    /** The form of an ETag this service sends. */
+    static final String ETAG_PATTERN = "^\"(0|[1-9][0-9]{0,17})\"$";
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("0|[1-9][0-9]{0,17}");
+
     private Versions() {
     }
 
@@ -24,16 +30,11 @@ final class Versions {
         if (tag.length() < 3 || tag.charAt(0) != '"' || tag.charAt(tag.length() - 1) != '"') {
             throw new BadPreconditionException("If-Match must be one strong ETag such as \"3\", as sent in ETag");
         }
-        try {
-            long version = Long.parseLong(tag.substring(1, tag.length() - 1));
-            // 0 is issued too: the version shown for a document the old code wrote, which has none yet.
-            if (version < 0) {
-                throw new NumberFormatException();
-            }
-            return version;
-        } catch (NumberFormatException e) {
+        String digits = tag.substring(1, tag.length() - 1);
+        if (!VERSION.matcher(digits).matches()) {
             throw new BadPreconditionException("If-Match names no version this service issued: " + tag);
         }
+        return Long.parseLong(digits);
     }
 
     static class BadPreconditionException extends RuntimeException {

@@ -1,0 +1,46 @@
+package io.creatorprofiles.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The packaged jar's help works from a bare checkout: no database, no JWT settings, no framework property names. */
+class HelpWithoutConfigurationIT {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    @ParameterizedTest
+    @ValueSource(strings = { "--help", "scan --help", "repair --help" })
+    void helpNeedsNoConfiguration(String arguments) throws Exception {
+        assertTrue(Files.exists(JAR), "package the application first (./mvnw verify)");
+        Path log = Files.createTempFile("help", ".log");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=0", "-jar",
+                JAR.toString()));
+        command.addAll(List.of(arguments.split(" ")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("MONGODB_URI");
+        builder.environment().remove("JWT_PUBLIC_KEY_LOCATION");
+        builder.environment().remove("JWT_ISSUER");
+        Process process = builder.start();
+        try {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "help should exit on its own");
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, process.exitValue(), output);
+            assertTrue(output.contains("Usage:"), output);
+            assertFalse(output.contains("mp.jwt") || output.contains("mongodb.uri"), output);
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+}
