@@ -14,11 +14,13 @@ import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Finds every userId with more than one profile. One aggregation streams the groups (ids and timestamps only); for
  * the users listed in detail, their copies are read one user at a time to name the survivor. Memory: the report's
- * listed users, plus one user's copies (at most {@code copies-per-pass}) at a time.
+ * listed users (each with at most {@code report-copies-per-user} copies named), plus one user's copies (at most
+ * {@code copies-per-pass}) at a time. Survivor choice and report building run on worker threads.
  */
 @ApplicationScoped
 public class DuplicateScan {
@@ -35,13 +37,13 @@ public class DuplicateScan {
     public record Summary(long users, long surplus, Instant at) {
     }
 
+    /** Counted by the server (one small document back), so the scheduled scan holds nothing per user. */
     public Uni<Summary> summary() {
-        return store.duplicatedUsers(false)
-                .collect().in(() -> new long[2], (totals, group) -> {
-                    totals[0]++;
-                    totals[1] += count(group) - 1;
-                })
-                .map(totals -> new Summary(totals[0], totals[1], Instant.now()));
+        return store.duplicateTotals().map(totals -> {
+            long users = ((Number) totals.get("users")).longValue();
+            long documents = ((Number) totals.get("documents")).longValue();
+            return new Summary(users, documents - users, Instant.now());
+        });
     }
 
     public Uni<ScanReport> scan() {
@@ -57,6 +59,7 @@ public class DuplicateScan {
                         ? describe(group)
                         : Uni.createFrom().item(new Counted(count(group), null)))
                 .collect().in(() -> new Tally(), Tally::add)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(tally -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
                         tally.listed));
     }
@@ -80,7 +83,7 @@ public class DuplicateScan {
 
     private Uni<Counted> describe(Document group) {
         Object userId = group.get("_id");
-        return store.copiesOf(group, config.copiesPerPass()).map(documents -> {
+        return store.copiesOf(group, config.copiesPerPass()).emitOn(Infrastructure.getDefaultWorkerPool()).map(documents -> {
             // Every copy's stamps from the group; without $push on the server, those of the copies read.
             List<Document> stamps = group.containsKey("copies") ? group.getList("copies", Document.class) : documents;
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
@@ -93,12 +96,13 @@ public class DuplicateScan {
                             Objects.equals(stamp.get("_id"), survivorId)))
                     .sorted(java.util.Comparator.comparing(ScanReport.Copy::survivor).reversed()
                             .thenComparing(ScanReport.Copy::id))
+                    .limit(config.reportCopiesPerUser())
                     .toList();
             boolean shared = stamps.stream().map(stamp -> stamp.get(CreatorProfile.UPDATED_AT)).distinct().count() == 1
                     && stamps.get(0).get(CreatorProfile.UPDATED_AT) != null;
             int count = count(group);
             return new Counted(count, new ScanReport.DuplicatedUser(String.valueOf(userId), count, count - 1, shared,
-                    String.valueOf(survivorId), choice.reason(), copies));
+                    String.valueOf(survivorId), choice.reason(), copies.size() < count, copies));
         });
     }
 

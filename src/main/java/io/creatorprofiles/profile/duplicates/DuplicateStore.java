@@ -4,9 +4,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,9 +13,12 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.MongoServerException;
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BsonField;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
@@ -114,22 +115,47 @@ public class DuplicateStore {
     }
 
     /**
-     * Writes the merge onto the survivor, by {@code _id}, only if it is unchanged since it was read. Null when it
-     * changed (or is gone): the caller reads again and merges again.
+     * Writes the merge ({@code version} included) onto the survivor, by {@code _id}, only if it is unchanged since it
+     * was read. Null when it changed (or is gone): the caller reads again and merges again.
      */
-    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets, Instant now) {
+    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets) {
         List<Bson> changes = new ArrayList<>();
         sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
-        changes.add(Updates.set(CreatorProfile.UPDATED_AT, Date.from(now)));
-        changes.add(Updates.inc(CreatorProfile.VERSION, 1L));
         return ProfileCollections.available(profiles().findOneAndUpdate(unchangedSinceRead(survivor),
                 Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
     }
 
     /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
     public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
-        return ProfileCollections.available(profiles().deleteOne(unchangedSinceRead(loser)))
-                .map(result -> result.getDeletedCount() == 1);
+        return deleteAllIfUnchanged(List.of(loser)).map(deleted -> deleted == 1);
+    }
+
+    /**
+     * Deletes each loser only if it is unchanged since it was read, in one unordered bulk write; answers how many
+     * went. One that changed or is gone stays (or stays gone); the caller's next pass reads again.
+     */
+    public Uni<Integer> deleteAllIfUnchanged(List<ProfileCopy> losers) {
+        if (losers.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<DeleteOneModel<Document>> deletes = losers.stream()
+                .map(loser -> new DeleteOneModel<Document>(unchangedSinceRead(loser))).toList();
+        return ProfileCollections.available(profiles().bulkWrite(deletes, new BulkWriteOptions().ordered(false)))
+                .map(BulkWriteResult::getDeletedCount);
+    }
+
+    /**
+     * The scheduled scan's question, answered by the server alone: how many userIds have more than one profile, and how
+     * many profiles they hold; one small document comes back, whatever the collection's size.
+     */
+    public Uni<Document> duplicateTotals() {
+        List<Bson> pipeline = List.of(
+                Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)),
+                Aggregates.match(Filters.gt("count", 1)),
+                Aggregates.group(null, Accumulators.sum("users", 1), Accumulators.sum("documents", "$count")));
+        return ProfileCollections.available(profiles()
+                .aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true)).collect().first())
+                .map(totals -> totals != null ? totals : new Document("users", 0).append("documents", 0));
     }
 
     /** The plain full scan the benchmark compares against: every document read, nothing kept. */

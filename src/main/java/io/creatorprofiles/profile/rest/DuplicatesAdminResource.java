@@ -1,15 +1,18 @@
 package io.creatorprofiles.profile.rest;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -17,7 +20,8 @@ import org.jboss.resteasy.reactive.RestHeader;
 
 import io.creatorprofiles.profile.duplicates.DuplicateRepair;
 import io.creatorprofiles.profile.duplicates.DuplicateScan;
-import io.creatorprofiles.profile.duplicates.RepairReport;
+import io.creatorprofiles.profile.duplicates.RepairRun;
+import io.creatorprofiles.profile.duplicates.RepairStatus;
 import io.smallrye.mutiny.Uni;
 
 /** Duplicate scan and repair for operators (role {@code admin}); the one-off commands call the same beans. */
@@ -48,8 +52,26 @@ public class DuplicatesAdminResource {
     @POST
     @Path("/repair")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Repair duplicates without loss; a dry run (the default) only reports what it would do")
-    public Uni<RepairReport> repair(@QueryParam("dryRun") @DefaultValue("true") boolean dryRun) {
-        return dryRun ? repair.dryRun() : repair.apply();
+    @Operation(summary = "Repair duplicates without loss. dryRun=true (the default) answers 200 with what it would do; "
+            + "dryRun=false answers 202 with the run's status and its Location, and the repair goes on whatever the "
+            + "client does; 409 while another repair runs; 400 for any dryRun but true or false")
+    public Uni<Response> repair(@Context UriInfo uri) {
+        // Read raw: a bound parameter would turn "?dryRun=" into the default, and an empty value must be refused.
+        if (DryRun.parse(uri.getQueryParameters().get("dryRun"))) {
+            return repair.dryRun().map(report -> Response.ok(report).build());
+        }
+        return repair.start().map(run -> Response.accepted(run.status())
+                .location(uri.getBaseUriBuilder().path(DuplicatesAdminResource.class).path("repair").path(run.runId())
+                        .build())
+                .build());
+    }
+
+    @GET
+    @Path("/repair/{runId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A repair started on this instance: its progress while it runs, then its report, or why it stopped")
+    public RepairStatus run(@PathParam("runId") String runId) {
+        return repair.run(runId).map(RepairRun::status)
+                .orElseThrow(() -> new NotFoundException("No repair run " + runId + " is known to this instance"));
     }
 }
