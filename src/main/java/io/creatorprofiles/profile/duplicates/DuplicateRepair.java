@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -129,17 +130,33 @@ public class DuplicateRepair {
      * stop the run. Refused with {@link RepairLeaseHeldException} while another repair runs.
      */
     public Uni<RepairRun> start() {
-        String runId = newRunId();
-        String owner = RepairLease.newOwner();
-        long takingAt = System.nanoTime();
-        return lease.acquire(owner).map(ignored -> {
-            RepairRun run = new RepairRun(runId);
-            runs.put(runId, run);
-            RepairLease.Kept kept = lease.keep(owner, takingAt, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
-            Log.infof("Duplicate repair %s starting (owner %s)", runId, owner);
-            work(run, owner, kept).subscribe().with(run::done, run::stopped);
-            return run;
+        return Uni.createFrom().deferred(() -> {
+            String runId = newRunId();
+            String owner = RepairLease.newOwner();
+            long takingAt = System.nanoTime();
+            // Its own subscription: a caller that goes away while the lease is being taken (an HTTP client timing
+            // out) must neither leave a taken lease without a run nor stop the run.
+            CompletableFuture<RepairRun> launched = new CompletableFuture<>();
+            lease.acquire(owner).map(ignored -> {
+                RepairRun run = new RepairRun(runId);
+                runs.put(runId, run);
+                RepairLease.Kept kept = lease.keep(owner, takingAt, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
+                Log.infof("Duplicate repair %s starting (owner %s)", runId, owner);
+                work(run, owner, kept).subscribe().with(run::done, run::stopped);
+                return run;
+            }).subscribe().with(launched::complete, launched::completeExceptionally);
+            return Uni.createFrom().completionStage(launched);
         });
+    }
+
+    /** The runs this instance knows (the last {@value #RUNS_KEPT}), newest first. */
+    public List<RepairRun> runs() {
+        List<RepairRun> known;
+        synchronized (runs) {
+            known = new ArrayList<>(runs.values());
+        }
+        Collections.reverse(known);
+        return known;
     }
 
     /** A run of this instance, while it runs and for a while after (the last {@value #RUNS_KEPT}). */

@@ -1,5 +1,7 @@
 package io.creatorprofiles.profile.rest;
 
+import java.util.List;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -64,6 +66,14 @@ public class DuplicatesAdminResource {
                 .location(uri.getBaseUriBuilder().path(DuplicatesAdminResource.class).path("repair").path(run.runId())
                         .build())
                 .build());
+    }
+
+    @GET
+    @Path("/repair")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The repairs started on this instance (the last 20), newest first")
+    public List<RepairStatus> runs() {
+        return repair.runs().stream().map(RepairRun::status).toList();
     }
 
     @GET
