@@ -130,7 +130,10 @@ public class RepairLease {
                 .onItem().transformToUniAndConcatenate(tick -> {
                     long sentAt = System.nanoTime();
                     return beforeRenewal.get().chain(() -> renew(owner))
-                            .invoke(() -> kept.confirmed(sentAt))
+                            .invoke(() -> {
+                                kept.confirmed(sentAt);
+                                Log.debugf("Repair lease %s renewed", owner);
+                            })
                             .onFailure(RepairLeaseHeldException.class).invoke(taken -> {
                                 Log.errorf("Repair lease %s lost: %s", owner, taken.getMessage());
                                 kept.lost = true;
