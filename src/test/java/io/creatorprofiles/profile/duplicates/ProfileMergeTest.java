@@ -140,4 +140,23 @@ class ProfileMergeTest {
         assertEquals(ProfileArchive.digest(new Document("_id", "a").append("n", 1)),
                 ProfileArchive.digest(new Document("_id", "a").append("n", 1)));
     }
+
+    @Test
+    void theWorkedExampleOfDocsRepairMd() {
+        Date ten = Date.from(Instant.parse("2025-07-04T10:00:00Z"));
+        Date noon = Date.from(Instant.parse("2025-07-04T12:00:00Z"));
+        Document a = profile("a", ten, 7, new Document("displayName", "Asha").append("location", "Pune"),
+                List.of(item("one.jpg"), item("two.jpg")));
+        Document b = profile("b", noon, 3, new Document("displayName", "Asha"), List.of(item("one.jpg")));
+        Document c = profile("c", noon, 3, new Document("bio", "Photographer"), List.of(item("three.jpg")));
+
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(new ProfileCopy(a), new ProfileCopy(b), new ProfileCopy(c)));
+        ProfileMerge.Result result = ProfileMerge.merge(choice);
+
+        assertEquals("b", choice.survivor().id());
+        assertEquals(new Document("displayName", "Asha").append("bio", "Photographer"),
+                result.sets().get("personalInfo", Document.class));
+        assertEquals(List.of(item("one.jpg"), item("three.jpg")), result.sets().getList("gallery", Document.class));
+        assertEquals(8L, result.sets().getLong("version"));
+    }
 }
