@@ -37,13 +37,14 @@ public class DuplicateScan {
     public record Summary(long users, long surplus, Instant at) {
     }
 
-    /** Counted by the server (one small document back), so the scheduled scan holds nothing per user. */
+    /** From a count-only pipeline (no ids, no copies), summed as it streams: the scheduled scan holds nothing per user. */
     public Uni<Summary> summary() {
-        return store.duplicateTotals().map(totals -> {
-            long users = ((Number) totals.get("users")).longValue();
-            long documents = ((Number) totals.get("documents")).longValue();
-            return new Summary(users, documents - users, Instant.now());
-        });
+        return store.duplicateCounts()
+                .collect().in(() -> new long[2], (totals, group) -> {
+                    totals[0]++;
+                    totals[1] += count(group) - 1;
+                })
+                .map(totals -> new Summary(totals[0], totals[1], Instant.now()));
     }
 
     public Uni<ScanReport> scan() {
