@@ -9,13 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.creatorprofiles.profile.duplicates.DuplicateRepair;
 import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
+import io.creatorprofiles.profile.duplicates.RepairLeaseLostException;
 import io.creatorprofiles.profile.duplicates.RepairReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "repair", mixinStandardHelpOptions = true, description = "Merges duplicated profiles into one per user, archiving everything first. A dry run unless "
         + "--apply. Exit 0: done; 4: another repair is running (nothing changed); 5: applied but not all in "
-        + "order (see report); 1: error.")
+        + "order (failedUsers or the index, see report); 6: the lease was lost mid-run (rerun); 1: error.")
 public class RepairCommand implements Callable<Integer> {
 
     @Option(names = "--apply", description = "Change the data. Without it, only report what would be done.")
@@ -38,6 +39,9 @@ public class RepairCommand implements Callable<Integer> {
         } catch (RepairLeaseHeldException e) {
             System.err.println(e.getMessage());
             return ExitCodes.LEASE_HELD;
+        } catch (RepairLeaseLostException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.LEASE_LOST;
         }
         System.out.println(mapper.writeValueAsString(report));
         return report.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;

@@ -142,6 +142,32 @@ class CommandsTest {
     }
 
     @Test
+    void repairExitsFiveAndListsAUserItCouldNotMergeAfterRepairingTheOthers(QuarkusMainLauncher launcher) {
+        db.getCollection("creator_profiles").insertMany(List.of(
+                new Document("userId", "0000-odd-version").append("version", "x"),
+                new Document("userId", "0000-odd-version").append("version", 1L)));
+        plantIncident();
+
+        LaunchResult result = launcher.launch("repair", "--apply");
+
+        assertEquals(ExitCodes.INCOMPLETE, result.exitCode(), result.getErrorOutput());
+        Document report = Document.parse(jsonLine(result));
+        Document failed = report.getList("failedUsers", Document.class).get(0);
+        assertEquals("0000-odd-version", failed.getString("userId"));
+        assertTrue(failed.getString("reason").contains("version \"x\""), failed.toJson());
+        assertEquals(1, db.getCollection("creator_profiles").countDocuments(new Document("userId", IncidentProfiles.USER)));
+        assertEquals(2, db.getCollection("creator_profiles").countDocuments(new Document("userId", "0000-odd-version")));
+    }
+
+    @Test
+    void repairRefusesADryRunFlagItDoesNotKnow(QuarkusMainLauncher launcher) {
+        plantIncident();
+
+        assertEquals(ExitCodes.USAGE, launcher.launch("repair", "--apply=yes").exitCode());
+        assertEquals(IncidentProfiles.documents().size(), db.getCollection("creator_profiles").countDocuments());
+    }
+
+    @Test
     void badArgumentsExitTwo(QuarkusMainLauncher launcher) {
         assertEquals(ExitCodes.USAGE, launcher.launch("scan", "--no-such-option").exitCode());
         assertEquals(ExitCodes.USAGE, launcher.launch("archive", "list").exitCode(), "needs --user or --run");

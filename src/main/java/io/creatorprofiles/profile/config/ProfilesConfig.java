@@ -88,6 +88,10 @@ public interface ProfilesConfig {
         @WithDefault("200")
         int reportLimit();
 
+        /** At most this many copies of one user are named in a scan report (survivor first); the count names all. */
+        @WithDefault("50")
+        int reportCopiesPerUser();
+
         /** A one-off command gives up waiting after this long (the lease then expires on its own). */
         @WithDefault("1h")
         Duration commandTimeout();

@@ -3,41 +3,57 @@ package io.creatorprofiles.profile.duplicates;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bson.BSONException;
 import org.bson.Document;
+
+import com.mongodb.MongoServerException;
 
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.creatorprofiles.profile.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Repairs duplicated profiles without losing anything (design invariant 5). Per duplicated user (the copies the scan's
  * aggregation found; copies created after it are left to the next run, and the index then stays DOWN), in passes of at most
  * {@code copies-per-pass} copies: choose the survivor ({@link SurvivorRule}), merge ({@link ProfileMerge}), archive
- * every loser and, if the merge changes it, the survivor's pre-merge state ({@link ProfileArchive}); then write the
- * merge onto the survivor and delete each loser, each only if unchanged since read ({@link DuplicateStore}). A write
- * that finds its document changed ends the pass; the next pass reads again. A user is done when one copy is left.
+ * every loser and, if the merge changes it, the survivor's pre-merge state ({@link ProfileArchive}, one bulk insert);
+ * then write the merge onto the survivor and delete the losers (one bulk write), each only if unchanged since read
+ * ({@link DuplicateStore}). A write that finds its document changed ends the pass; the next pass reads again. A user
+ * is done when one copy is left.
+ * <p>
+ * A user whose copies cannot be merged (see {@link UnmergeableCopiesException}, or MongoDB refusing one of its writes)
+ * is listed in {@code failedUsers} with the reason and the run goes on; profiles without a userId are never merged
+ * (they may be different people) and are listed the same way. Only an unavailable database, or a lost lease, stops a
+ * run. Merging, hashing and report building run on worker threads, never on an event loop.
  * <p>
  * Why a crash followed by a rerun converges: the rule is deterministic, archive entries are keyed by their content
- * (a rerun's inserts are ignored), a merged survivor is the newest and already holds every value (merging it again
- * changes nothing, so no new pre-merge state), and deletes are conditional. One runner at a time ({@link RepairLease}),
- * renewed between batches of {@code batch-size} users. After an apply, {@link UniqueUserIdIndex#ensure()} runs.
+ * (a rerun's inserts are ignored), a merged survivor already holds the merge and outranks every copy's version (merging
+ * it again changes nothing, so no new pre-merge state), and deletes are conditional. One runner at a time
+ * ({@link RepairLease}, renewed on a timer; the run checks it before each write). After an apply,
+ * {@link UniqueUserIdIndex#ensure()} runs.
  */
 @ApplicationScoped
 public class DuplicateRepair {
 
     private static final int MAX_PASSES_PER_USER = 1000;
+    /** Finished runs kept for {@code GET …/repair/{runId}}; the oldest is forgotten first. */
+    private static final int RUNS_KEPT = 20;
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -47,6 +63,12 @@ public class DuplicateRepair {
     private final RepairCheckpoints checkpoints;
     private final UniqueUserIdIndex index;
     private final ProfilesConfig.Duplicates config;
+    private final Map<String, RepairRun> runs = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RepairRun> eldest) {
+            return size() > RUNS_KEPT;
+        }
+    });
 
     public DuplicateRepair(DuplicateStore store, ProfileArchive archive, RepairLease lease, RepairCheckpoints checkpoints,
             UniqueUserIdIndex index, ProfilesConfig config) {
@@ -63,70 +85,146 @@ public class DuplicateRepair {
         long started = System.nanoTime();
         String runId = newRunId() + "-dry";
         AtomicInteger listed = new AtomicInteger();
-        Tally tally = new Tally();
+        Tally tally = new Tally(config.reportLimit());
         return store.duplicatedUsers(false)
                 .onItem().transformToUniAndConcatenate(group -> {
                     tally.countGroup(group);
+                    Object userId = group.get("_id");
+                    if (userId == null) {
+                        tally.fail(null, unattributed(group));
+                        return Uni.createFrom().voidItem();
+                    }
                     if (listed.getAndIncrement() >= config.reportLimit()) {
                         return Uni.createFrom().voidItem();
                     }
-                    return store.copiesOf(group, config.copiesPerPass()).invoke(documents -> {
-                        SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
-                        ProfileMerge.Result merge = ProfileMerge.merge(choice);
-                        tally.plans.add(new RepairReport.UserPlan(String.valueOf(group.get("_id")), count(group),
-                                String.valueOf(choice.survivor().id()), choice.reason(), merge.changedFields()));
-                    }).replaceWithVoid();
+                    return store.copiesOf(group, config.copiesPerPass())
+                            .emitOn(Infrastructure.getDefaultWorkerPool())
+                            .invoke(documents -> {
+                                try {
+                                    SurvivorRule.Choice choice = SurvivorRule
+                                            .choose(documents.stream().map(ProfileCopy::new).toList());
+                                    ProfileMerge.Result merge = ProfileMerge.merge(choice);
+                                    tally.plans.add(new RepairReport.UserPlan(String.valueOf(userId), count(group),
+                                            String.valueOf(choice.survivor().id()), choice.reason(),
+                                            merge.changedFields()));
+                                    tally.leftOut(userId, choice.survivor().id(), merge.galleryLeftOut());
+                                } catch (UnmergeableCopiesException e) {
+                                    tally.fail(userId, e.getMessage());
+                                }
+                            }).replaceWithVoid();
                 })
                 .collect().last()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(ignored -> tally.report(runId, true, index.status(), started));
     }
 
-    /** Repairs every duplicated user; refused with {@link RepairLeaseHeldException} while another repair runs. */
+    /**
+     * Repairs every duplicated user and waits for the end; refused with {@link RepairLeaseHeldException} while another runs.
+     */
     public Uni<RepairReport> apply() {
-        long started = System.nanoTime();
-        String runId = newRunId();
-        String owner = RepairLease.newOwner();
-        Tally tally = new Tally();
-        Log.infof("Duplicate repair %s starting (owner %s)", runId, owner);
-        return lease.acquire(owner)
-                .chain(() -> archive.ensureIndexes())
-                .chain(() -> store.duplicatedUsers(false)
-                        .group().intoLists().of(Math.max(1, config.batchSize()))
-                        .onItem().transformToUniAndConcatenate(batch -> lease.renew(owner)
-                                .chain(() -> Multi.createFrom().iterable(batch)
-                                        .onItem().transformToUniAndConcatenate(group -> {
-                                            tally.countGroup(group);
-                                            return repairUser(group, runId, tally, 0);
-                                        })
-                                        .collect().last()))
-                        .collect().last())
-                .onTermination().call((ignored, failure, cancelled) -> lease.release(owner)
-                        .onFailure().invoke(e -> Log.warnf("Releasing the repair lease failed (it expires on its own): %s", e))
-                        .onFailure().recoverWithNull())
-                .chain(() -> index.ensure())
-                .map(status -> tally.report(runId, false, status, started))
-                .invoke(report -> Log.infof("Duplicate repair %s finished: %d user(s), %d archived, %d merged, %d deleted, "
-                        + "failed %s, index %s", runId, report.usersRepaired(), report.archived(), report.survivorsMerged(),
-                        report.deleted(), report.failedUsers(), report.indexState()));
+        return start().chain(RepairRun::finished);
     }
 
-    private Uni<Void> repairUser(Document group, String runId, Tally tally, int pass) {
+    /**
+     * Takes the lease and starts a repair on its own subscription; the answer comes once the lease is held, long before
+     * the repair ends ({@link RepairRun#finished()}). Cancelling the returned Uni, or its caller going away, does not
+     * stop the run. Refused with {@link RepairLeaseHeldException} while another repair runs.
+     */
+    public Uni<RepairRun> start() {
+        return Uni.createFrom().deferred(() -> {
+            String runId = newRunId();
+            String owner = RepairLease.newOwner();
+            long takingAt = System.nanoTime();
+            // Its own subscription: a caller that goes away while the lease is being taken (an HTTP client timing
+            // out) must neither leave a taken lease without a run nor stop the run.
+            CompletableFuture<RepairRun> launched = new CompletableFuture<>();
+            lease.acquire(owner).map(ignored -> {
+                RepairRun run = new RepairRun(runId);
+                runs.put(runId, run);
+                RepairLease.Kept kept = lease.keep(owner, takingAt, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
+                Log.infof("Duplicate repair %s starting (owner %s)", runId, owner);
+                work(run, owner, kept).subscribe().with(run::done, run::stopped);
+                return run;
+            }).subscribe().with(launched::complete, launched::completeExceptionally);
+            return Uni.createFrom().completionStage(launched);
+        });
+    }
+
+    /** The runs this instance knows (the last {@value #RUNS_KEPT}), newest first. */
+    public List<RepairRun> runs() {
+        List<RepairRun> known;
+        synchronized (runs) {
+            known = new ArrayList<>(runs.values());
+        }
+        Collections.reverse(known);
+        return known;
+    }
+
+    /** A run of this instance, while it runs and for a while after (the last {@value #RUNS_KEPT}). */
+    public Optional<RepairRun> run(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    private Uni<RepairReport> work(RepairRun run, String owner, RepairLease.Kept kept) {
+        long started = System.nanoTime();
+        Tally tally = new Tally(config.reportLimit());
+        return archive.ensureIndexes()
+                .chain(() -> store.duplicatedUsers(false)
+                        .onItem().transformToUniAndConcatenate(group -> {
+                            tally.countGroup(group);
+                            run.usersSeen.incrementAndGet();
+                            return repairUser(group, run.runId(), tally, kept, 0)
+                                    .invoke(() -> run.usersRepaired.set(tally.usersRepaired));
+                        })
+                        .collect().last())
+                .onTermination().call((ignored, failure, cancelled) -> {
+                    kept.stop();
+                    return lease.release(owner)
+                            .onFailure()
+                            .invoke(e -> Log.warnf("Releasing the repair lease failed (it expires on its own): %s", e))
+                            .onFailure().recoverWithNull();
+                })
+                .chain(() -> index.ensure())
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(status -> tally.report(run.runId(), false, status, started))
+                .invoke(report -> Log.infof("Duplicate repair %s finished: %d user(s), %d archived, %d merged, %d deleted, "
+                        + "%d failed, index %s", run.runId(), report.usersRepaired(), report.archived(),
+                        report.survivorsMerged(), report.deleted(), tally.usersFailed, report.indexState()))
+                .onFailure()
+                .invoke(failure -> Log.errorf("Duplicate repair %s stopped: %s", run.runId(), failure.getMessage()));
+    }
+
+    private Uni<Void> repairUser(Document group, String runId, Tally tally, RepairLease.Kept kept, int pass) {
         Object userId = group.get("_id");
+        if (userId == null) {
+            tally.fail(null, unattributed(group));
+            return Uni.createFrom().voidItem();
+        }
         if (pass >= MAX_PASSES_PER_USER) {
             Log.errorf("Duplicate repair %s: userId %s still has copies after %d passes; left for the next run",
                     runId, userId, pass);
-            tally.failedUsers.add(String.valueOf(userId));
+            tally.fail(userId, "still has copies after " + pass + " passes (they keep changing); left for the next run");
             return Uni.createFrom().voidItem();
         }
-        return store.copiesOf(group, config.copiesPerPass()).flatMap(documents -> {
-            if (documents.size() <= 1) {
-                tally.usersRepaired++;
-                return canonicalizeLastCopy(documents, userId);
-            }
-            tally.passes++;
-            SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
-            return onePass(userId, choice, runId, tally).chain(() -> repairUser(group, runId, tally, pass + 1));
-        });
+        return leaseHeld(kept, tally)
+                .chain(() -> store.copiesOf(group, config.copiesPerPass()))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(documents -> {
+                    if (documents.size() <= 1) {
+                        tally.usersRepaired++;
+                        return canonicalizeLastCopy(documents, userId);
+                    }
+                    tally.passes++;
+                    Pass planned = Pass.plan(documents, runId);
+                    return checkpoints.reached(Step.MERGED, userId)
+                            .chain(() -> onePass(userId, planned, tally, kept))
+                            .chain(() -> repairUser(group, runId, tally, kept, pass + 1));
+                })
+                .onFailure(DuplicateRepair::concernsThisUserOnly).recoverWithUni(failure -> {
+                    Log.errorf("Duplicate repair %s: userId %s not repaired: %s", runId, userId, failure.getMessage());
+                    tally.fail(userId, reason(failure));
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     /**
@@ -145,42 +243,82 @@ public class DuplicateRepair {
         }).replaceWithVoid();
     }
 
-    private Uni<Void> onePass(Object userId, SurvivorRule.Choice choice, String runId, Tally tally) {
-        ProfileCopy survivor = choice.survivor();
-        ProfileMerge.Result merge = ProfileMerge.merge(choice);
-        List<Uni<Boolean>> archiving = new ArrayList<>();
-        if (merge.changesSurvivor()) {
-            archiving.add(archive.archive(survivor, ProfileArchive.SURVIVOR_BEFORE_MERGE, survivor.id(), runId,
-                    "state before merging " + choice.losers().size() + " duplicate(s) into it; changes "
-                            + merge.changedFields()));
+    /** One pass over one user's copies, computed on a worker thread before anything is written. */
+    private record Pass(SurvivorRule.Choice choice, ProfileMerge.Result merge, List<Document> archiveEntries) {
+
+        static Pass plan(List<Document> documents, String runId) {
+            SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
+            ProfileMerge.Result merge = ProfileMerge.merge(choice);
+            ProfileCopy survivor = choice.survivor();
+            List<Document> entries = new ArrayList<>();
+            if (merge.changesSurvivor()) {
+                entries.add(ProfileArchive.entry(survivor, ProfileArchive.SURVIVOR_BEFORE_MERGE, survivor.id(), runId,
+                        "state before merging " + choice.losers().size() + " duplicate(s) into it; changes "
+                                + merge.changedFields()));
+            }
+            for (ProfileCopy loser : choice.losers()) {
+                entries.add(ProfileArchive.entry(loser, ProfileArchive.LOSER, survivor.id(), runId,
+                        "duplicate of " + survivor.id() + ", which survives by " + choice.reason()));
+            }
+            return new Pass(choice, merge, entries);
         }
-        for (ProfileCopy loser : choice.losers()) {
-            archiving.add(archive.archive(loser, ProfileArchive.LOSER, survivor.id(), runId,
-                    "duplicate of " + survivor.id() + ", which survives by " + choice.reason()));
-        }
-        Uni<Boolean> survivorWritten = merge.changesSurvivor()
-                ? store.mergeIntoSurvivor(survivor, merge.sets(), Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                        .map(after -> after != null)
-                : Uni.createFrom().item(true);
-        return Multi.createFrom().iterable(archiving).onItem().transformToUniAndConcatenate(step -> step)
-                .invoke(stored -> tally.archived += stored ? 1 : 0)
-                .collect().last()
+    }
+
+    private Uni<Void> onePass(Object userId, Pass pass, Tally tally, RepairLease.Kept kept) {
+        ProfileCopy survivor = pass.choice().survivor();
+        ProfileMerge.Result merge = pass.merge();
+        return leaseHeld(kept, tally)
+                .chain(() -> archive.storeAll(pass.archiveEntries()))
+                .invoke(stored -> tally.archived += stored)
                 .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE, userId))
-                .chain(() -> survivorWritten)
+                .chain(() -> leaseHeld(kept, tally))
+                .chain(() -> merge.changesSurvivor()
+                        ? store.mergeIntoSurvivor(survivor, merge.sets()).map(after -> after != null)
+                        : Uni.createFrom().item(true))
                 .flatMap(written -> {
                     if (!written) {
                         // The survivor changed since it was read: nothing deleted, the next pass merges again.
                         return Uni.createFrom().voidItem();
                     }
                     tally.survivorsMerged += merge.changesSurvivor() ? 1 : 0;
+                    tally.leftOut(userId, survivor.id(), merge.galleryLeftOut());
                     return checkpoints.reached(Step.AFTER_MERGE, userId)
-                            .chain(() -> Multi.createFrom().iterable(choice.losers())
-                                    .onItem().transformToUniAndConcatenate(loser -> checkpoints
-                                            .reached(Step.BEFORE_DELETE, userId)
-                                            .chain(() -> store.deleteIfUnchanged(loser)))
-                                    .invoke(deleted -> tally.deleted += deleted ? 1 : 0)
-                                    .collect().last().replaceWithVoid());
+                            .chain(() -> checkpoints.reached(Step.BEFORE_DELETE, userId))
+                            .chain(() -> leaseHeld(kept, tally))
+                            .chain(() -> store.deleteAllIfUnchanged(pass.choice().losers()))
+                            .invoke(deleted -> tally.deleted += deleted)
+                            .replaceWithVoid();
                 });
+    }
+
+    /** Fails with {@link RepairLeaseLostException} unless the lease is still ours: checked before every write. */
+    private static Uni<Void> leaseHeld(RepairLease.Kept kept, Tally tally) {
+        return kept.held() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new RepairLeaseLostException(tally.usersRepaired));
+    }
+
+    /**
+     * Failures that are about this user's data, not about the run: the copies cannot be merged, or MongoDB refused one
+     * of this user's writes (an unreachable MongoDB arrives as DatabaseUnavailableException and stops the run).
+     */
+    private static boolean concernsThisUserOnly(Throwable failure) {
+        return failure instanceof UnmergeableCopiesException || failure instanceof MongoServerException
+                || failure instanceof BSONException || failure instanceof IllegalArgumentException;
+    }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof UnmergeableCopiesException) {
+            return failure.getMessage();
+        }
+        if (failure instanceof MongoServerException server) {
+            return "MongoDB refused a write for this user (code " + server.getCode() + "): " + server.getMessage();
+        }
+        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    private static String unattributed(Document group) {
+        return count(group) + " profiles have no userId (missing or null); not merged, they may belong to different "
+                + "people: review them by hand";
     }
 
     private static String newRunId() {
@@ -191,28 +329,55 @@ public class DuplicateRepair {
         return ((Number) group.get("count")).intValue();
     }
 
-    /** Counts of one run; touched by one sequential pipeline only. */
+    /** Counts of one run; touched by one sequential pipeline only. Lists are capped at the report limit. */
     private static final class Tally {
+        final int limit;
         long usersAffected;
         long surplus;
         long usersRepaired;
+        long usersFailed;
         long archived;
         long survivorsMerged;
         long deleted;
         long passes;
-        final List<String> failedUsers = new ArrayList<>();
+        final List<RepairReport.FailedUser> failedUsers = new ArrayList<>();
+        final Map<String, RepairReport.GalleryLeftOut> leftOut = new LinkedHashMap<>();
         final List<RepairReport.UserPlan> plans = new ArrayList<>();
+
+        Tally(int limit) {
+            this.limit = limit;
+        }
 
         void countGroup(Document group) {
             usersAffected++;
             surplus += count(group) - 1;
         }
 
+        void fail(Object userId, String reason) {
+            usersFailed++;
+            if (failedUsers.size() < limit) {
+                failedUsers.add(new RepairReport.FailedUser(userId == null ? null : String.valueOf(userId), reason));
+            }
+        }
+
+        void leftOut(Object userId, Object survivorId, List<Object> items) {
+            String user = String.valueOf(userId);
+            if (!items.isEmpty() && (leftOut.containsKey(user) || leftOut.size() < limit)) {
+                leftOut.put(user, new RepairReport.GalleryLeftOut(user, String.valueOf(survivorId),
+                        items.stream().map(Tally::name).toList()));
+            }
+        }
+
+        private static String name(Object item) {
+            return item instanceof Map<?, ?> map && map.get("url") != null ? String.valueOf(map.get("url"))
+                    : String.valueOf(item);
+        }
+
         RepairReport report(String runId, boolean dryRun, UniqueUserIdIndex.Status status, long startedNanos) {
             return new RepairReport(runId, dryRun, usersAffected, surplus, usersRepaired, archived, survivorsMerged,
-                    deleted, passes, List.copyOf(failedUsers), status.state().name(), status.detail(),
-                    (System.nanoTime() - startedNanos) / 1_000_000, dryRun && usersAffected > plans.size(),
-                    List.copyOf(plans));
+                    deleted, passes, usersFailed, List.copyOf(failedUsers), List.copyOf(leftOut.values()),
+                    status.state().name(), status.detail(), (System.nanoTime() - startedNanos) / 1_000_000,
+                    dryRun && usersAffected > plans.size(), List.copyOf(plans));
         }
     }
 }

@@ -14,11 +14,13 @@ import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Finds every userId with more than one profile. One aggregation streams the groups (ids and timestamps only); for
  * the users listed in detail, their copies are read one user at a time to name the survivor. Memory: the report's
- * listed users, plus one user's copies (at most {@code copies-per-pass}) at a time.
+ * listed users (each with at most {@code report-copies-per-user} copies named), plus one user's copies (at most
+ * {@code copies-per-pass}) at a time. Survivor choice and report building run on worker threads.
  */
 @ApplicationScoped
 public class DuplicateScan {
@@ -35,8 +37,9 @@ public class DuplicateScan {
     public record Summary(long users, long surplus, Instant at) {
     }
 
+    /** From a count-only pipeline (no ids, no copies), summed as it streams: the scheduled scan holds nothing per user. */
     public Uni<Summary> summary() {
-        return store.duplicatedUsers(false)
+        return store.duplicateCounts()
                 .collect().in(() -> new long[2], (totals, group) -> {
                     totals[0]++;
                     totals[1] += count(group) - 1;
@@ -57,6 +60,7 @@ public class DuplicateScan {
                         ? describe(group)
                         : Uni.createFrom().item(new Counted(count(group), null)))
                 .collect().in(() -> new Tally(), Tally::add)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(tally -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
                         tally.listed));
     }
@@ -80,7 +84,7 @@ public class DuplicateScan {
 
     private Uni<Counted> describe(Document group) {
         Object userId = group.get("_id");
-        return store.copiesOf(group, config.copiesPerPass()).map(documents -> {
+        return store.copiesOf(group, config.copiesPerPass()).emitOn(Infrastructure.getDefaultWorkerPool()).map(documents -> {
             // Every copy's stamps from the group; without $push on the server, those of the copies read.
             List<Document> stamps = group.containsKey("copies") ? group.getList("copies", Document.class) : documents;
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
@@ -93,12 +97,13 @@ public class DuplicateScan {
                             Objects.equals(stamp.get("_id"), survivorId)))
                     .sorted(java.util.Comparator.comparing(ScanReport.Copy::survivor).reversed()
                             .thenComparing(ScanReport.Copy::id))
+                    .limit(config.reportCopiesPerUser())
                     .toList();
             boolean shared = stamps.stream().map(stamp -> stamp.get(CreatorProfile.UPDATED_AT)).distinct().count() == 1
                     && stamps.get(0).get(CreatorProfile.UPDATED_AT) != null;
             int count = count(group);
             return new Counted(count, new ScanReport.DuplicatedUser(String.valueOf(userId), count, count - 1, shared,
-                    String.valueOf(survivorId), choice.reason(), copies));
+                    String.valueOf(survivorId), choice.reason(), copies.size() < count, copies));
         });
     }
 

@@ -4,9 +4,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,9 +15,12 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.MongoServerException;
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BsonField;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
@@ -202,22 +203,46 @@ public class DuplicateStore {
     }
 
     /**
-     * Writes the merge onto the survivor, by {@code _id}, only if it is unchanged since it was read. Null when it
-     * changed (or is gone): the caller reads again and merges again.
+     * Writes the merge ({@code version} included) onto the survivor, by {@code _id}, only if it is unchanged since it
+     * was read. Null when it changed (or is gone): the caller reads again and merges again.
      */
-    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets, Instant now) {
+    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets) {
         List<Bson> changes = new ArrayList<>();
         sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
-        changes.add(Updates.set(CreatorProfile.UPDATED_AT, Date.from(now)));
-        changes.add(Updates.inc(CreatorProfile.VERSION, 1L));
         return ProfileCollections.available(profiles().findOneAndUpdate(unchangedSinceRead(survivor),
                 Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
     }
 
     /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
     public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
-        return ProfileCollections.available(profiles().deleteOne(unchangedSinceRead(loser)))
-                .map(result -> result.getDeletedCount() == 1);
+        return deleteAllIfUnchanged(List.of(loser)).map(deleted -> deleted == 1);
+    }
+
+    /**
+     * Deletes each loser only if it is unchanged since it was read, in one unordered bulk write; answers how many
+     * went. One that changed or is gone stays (or stays gone); the caller's next pass reads again.
+     */
+    public Uni<Integer> deleteAllIfUnchanged(List<ProfileCopy> losers) {
+        if (losers.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<DeleteOneModel<Document>> deletes = losers.stream()
+                .map(loser -> new DeleteOneModel<Document>(unchangedSinceRead(loser))).toList();
+        return ProfileCollections.available(profiles().bulkWrite(deletes, new BulkWriteOptions().ordered(false)))
+                .map(BulkWriteResult::getDeletedCount);
+    }
+
+    /**
+     * The scheduled scan's question, counts only: one {@code {_id: userId, count}} per userId with more than one
+     * profile, streamed, no ids and no copies. (Summing on the server in a second {@code $group} would send back one
+     * document, but FerretDB 1.24 sums {@code $count} there as 0.)
+     */
+    public Multi<Document> duplicateCounts() {
+        List<Bson> pipeline = List.of(
+                Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)),
+                Aggregates.match(Filters.gt("count", 1)));
+        return ProfileCollections.available(profiles()
+                .aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(1000)));
     }
 
     /** The plain full scan the benchmark compares against: every document read, nothing kept. */

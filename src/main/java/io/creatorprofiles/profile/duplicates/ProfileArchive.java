@@ -1,11 +1,11 @@
 package io.creatorprofiles.profile.duplicates;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,14 +14,16 @@ import org.bson.conversions.Bson;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 
 import io.creatorprofiles.profile.CanonicalUserId;
-import io.creatorprofiles.profile.repository.DuplicateKeys;
 import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
@@ -31,7 +33,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * {@code creator_profiles_archive}: every document a repair removed or overwrote, as it was, before it was touched.
- * The key is {@code {profileId, role, digest}} with the digest a SHA-256 of the archived document: archiving the
+ * The key is {@code {profileId, role, digest}} with the digest a SHA-256 of the archived document's BSON bytes: archiving the
  * same state twice (a rerun after a crash) hits the key and is ignored, while a genuinely new state of the same
  * document (it changed and is merged again) gets an entry of its own. Entries are only ever inserted.
  */
@@ -72,10 +74,13 @@ public class ProfileArchive {
                 });
     }
 
-    /** Archives one document as read; true if this call stored it, false if the same state was archived before. */
-    public Uni<Boolean> archive(ProfileCopy copy, String role, Object survivorId, String runId, String reason) {
+    /**
+     * The archive entry of one document as read, digest included (hashing is CPU work: build entries off the event
+     * loop).
+     */
+    public static Document entry(ProfileCopy copy, String role, Object survivorId, String runId, String reason) {
         Document original = copy.document();
-        Document entry = new Document("_id", new Document("profileId", copy.id()).append("role", role)
+        return new Document("_id", new Document("profileId", copy.id()).append("role", role)
                 .append("digest", digest(original)))
                 // Canonical, so a user's entries are listed together whichever form each copy stored.
                 .append("userId", CanonicalUserId.of(copy.userId()))
@@ -85,8 +90,30 @@ public class ProfileArchive {
                 .append("archivedAt", Date.from(Instant.now()))
                 .append("reason", reason)
                 .append("original", original);
-        return ProfileCollections.available(archive().insertOne(entry)).map(result -> true)
-                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithItem(false);
+    }
+
+    /** Archives one document as read; true if this call stored it, false if the same state was archived before. */
+    public Uni<Boolean> archive(ProfileCopy copy, String role, Object survivorId, String runId, String reason) {
+        return storeAll(List.of(entry(copy, role, survivorId, runId, reason))).map(stored -> stored == 1);
+    }
+
+    /**
+     * Stores entries in one unordered bulk insert; answers how many were new. An entry whose key is already there (the
+     * same state archived by an earlier run) is skipped by the server while the others go in; any other refusal fails.
+     */
+    public Uni<Integer> storeAll(List<Document> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return ProfileCollections.available(archive().insertMany(entries, new InsertManyOptions().ordered(false)))
+                .map(result -> entries.size())
+                .onFailure(MongoBulkWriteException.class).recoverWithUni(failure -> {
+                    MongoBulkWriteException bulk = (MongoBulkWriteException) failure;
+                    boolean onlyKnown = bulk.getWriteConcernError() == null && bulk.getWriteErrors().stream()
+                            .allMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY);
+                    return onlyKnown ? Uni.createFrom().item(entries.size() - bulk.getWriteErrors().size())
+                            : Uni.createFrom().failure(failure);
+                });
     }
 
     /** Archived entries of one user or of one run, oldest first. */
@@ -116,10 +143,10 @@ public class ProfileArchive {
         throw new IllegalArgumentException("name a userId or a runId");
     }
 
+    /** Over the exact BSON bytes: an Int32 1 and a Double 1.0 are two states, which JSON would print alike. */
     static String digest(Document original) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(original.toJson(EXPORT_JSON).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(MergeChecks.bytes(original));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

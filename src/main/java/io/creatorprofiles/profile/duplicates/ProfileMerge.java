@@ -1,6 +1,8 @@
 package io.creatorprofiles.profile.duplicates;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,32 +16,61 @@ import org.bson.Document;
 import io.creatorprofiles.profile.CreatorProfile;
 
 /**
- * Folds the copies of one user's profile into the survivor. Copies are consulted in {@link SurvivorRule#ORDER} (newest
- * first), so per field the newest non-empty value wins; galleries are united in that order without repeating a url;
- * the earliest {@code createdAt} is kept; {@code mergedFrom} lists every id folded in. Merging a survivor that already
- * holds everything yields its own values again, which is what makes a rerun a no-op.
+ * Folds the copies of one user's profile into the survivor, losing nothing: what the survivor does not keep stays in
+ * the archive, where the repair puts every copy before it deletes one.
+ * <ul>
+ * <li>{@code personalInfo} and {@code gallery}: the API always writes each of them whole, so a survivor that is strictly
+ * the newest holds what the user last saved, removals included; it keeps both as they are. Only when several copies
+ * share the newest {@code updatedAt} (the incident's bulk-write mark: none of them is "the last save") are those
+ * copies, and only those, merged field by field (newest-ranked non-empty value wins) and their galleries united
+ * without repeating a url, up to {@link #GALLERY_LIMIT} items, the API's own limit.</li>
+ * <li>Other fields the service does not model: the first non-empty value in rank order (the API never writes them, so
+ * no user can have removed one).</li>
+ * <li>{@code createdAt}: the earliest; {@code mergedFrom}: every id folded in; {@code version}: one more than the
+ * highest of every copy, so an {@code If-Match} read from any copy no longer matches; {@code updatedAt} is left as it
+ * is (a merge is no user's save, and a user repaired in several passes keeps its copies tied).</li>
+ * </ul>
+ * Merging a survivor that already holds the merge yields its own values again, which is what makes a rerun a no-op.
+ * Copies that cannot be merged safely raise {@link UnmergeableCopiesException} before anything is written.
  */
 public final class ProfileMerge {
+
+    /** The API's own limit on a gallery (GalleryRequest): a merge never writes a profile the API could not. */
+    public static final int GALLERY_LIMIT = 50;
 
     private ProfileMerge() {
     }
 
-    /** The fields to {@code $set} on the survivor, and whether that changes it at all. */
-    public record Result(Document sets, boolean changesSurvivor, List<String> changedFields) {
+    /**
+     * The fields to {@code $set} on the survivor ({@code version} included), whether that changes it at all, which
+     * fields change, and the gallery items of tied copies that did not fit under {@link #GALLERY_LIMIT}.
+     */
+    public record Result(Document sets, boolean changesSurvivor, List<String> changedFields, List<Object> galleryLeftOut) {
     }
 
     public static Result merge(SurvivorRule.Choice choice) {
         List<ProfileCopy> ranked = choice.ranked();
-        Document survivor = choice.survivor().document();
+        MergeChecks.requireMergeable(ranked);
+        ProfileCopy survivor = choice.survivor();
+        Document own = survivor.document();
+        List<ProfileCopy> tied = ranked.stream().filter(copy -> Objects.equals(copy.updatedAt(), survivor.updatedAt()))
+                .toList();
         Document sets = new Document();
+        List<Object> leftOut = List.of();
 
-        Document info = personalInfo(ranked);
-        if (!info.isEmpty()) {
-            sets.put(CreatorProfile.PERSONAL_INFO, info);
-        }
-        List<Object> gallery = gallery(ranked);
-        if (!gallery.isEmpty() || survivor.containsKey(CreatorProfile.GALLERY)) {
-            sets.put(CreatorProfile.GALLERY, gallery);
+        if (tied.size() > 1) {
+            Document info = personalInfo(tied);
+            if (!info.isEmpty()) {
+                sets.put(CreatorProfile.PERSONAL_INFO, info);
+            }
+            List<Object> gallery = gallery(tied);
+            if (gallery.size() > GALLERY_LIMIT) {
+                leftOut = List.copyOf(gallery.subList(GALLERY_LIMIT, gallery.size()));
+                gallery = new ArrayList<>(gallery.subList(0, GALLERY_LIMIT));
+            }
+            if (!gallery.isEmpty() || own.containsKey(CreatorProfile.GALLERY)) {
+                sets.put(CreatorProfile.GALLERY, gallery);
+            }
         }
         Date createdAt = earliestCreatedAt(ranked);
         if (createdAt != null) {
@@ -54,16 +85,25 @@ public final class ProfileMerge {
                 }
             }
         }
-        List<String> changed = sets.keySet().stream()
-                .filter(field -> !Objects.equals(sets.get(field), survivor.get(field)))
-                .toList();
-        return new Result(sets, !changed.isEmpty(), changed);
+        List<String> changed = new ArrayList<>(sets.keySet().stream()
+                .filter(field -> !Objects.equals(sets.get(field), own.get(field)))
+                .toList());
+        long ownVersion = MergeChecks.version(survivor);
+        long highest = ranked.stream().mapToLong(MergeChecks::version).max().orElse(ownVersion);
+        boolean outranked = choice.losers().stream().anyMatch(loser -> MergeChecks.version(loser) >= ownVersion);
+        boolean changes = !changed.isEmpty() || outranked;
+        if (changes) {
+            sets.put(CreatorProfile.VERSION, highest + 1);
+            changed.add(CreatorProfile.VERSION);
+            MergeChecks.requireStorable(own, sets);
+        }
+        return new Result(sets, changes, List.copyOf(changed), leftOut);
     }
 
-    private static Document personalInfo(List<ProfileCopy> ranked) {
+    private static Document personalInfo(List<ProfileCopy> tied) {
         Map<String, Object> merged = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
-        for (ProfileCopy copy : ranked) {
+        for (ProfileCopy copy : tied) {
             if (copy.document().get(CreatorProfile.PERSONAL_INFO) instanceof Map<?, ?> info) {
                 for (Map.Entry<?, ?> field : info.entrySet()) {
                     String name = String.valueOf(field.getKey());
@@ -75,7 +115,7 @@ public final class ProfileMerge {
             }
         }
         // A field empty in every copy keeps the survivor's own (empty) value, so nothing disappears from its shape.
-        Object own = ranked.get(0).document().get(CreatorProfile.PERSONAL_INFO);
+        Object own = tied.get(0).document().get(CreatorProfile.PERSONAL_INFO);
         if (own instanceof Map<?, ?> ownInfo) {
             for (String name : seen) {
                 if (!merged.containsKey(name) && ownInfo.containsKey(name)) {
@@ -86,11 +126,11 @@ public final class ProfileMerge {
         return new Document(merged);
     }
 
-    private static List<Object> gallery(List<ProfileCopy> ranked) {
+    private static List<Object> gallery(List<ProfileCopy> tied) {
         List<Object> united = new ArrayList<>();
         Set<Object> urls = new HashSet<>();
-        for (ProfileCopy copy : ranked) {
-            if (copy.document().get(CreatorProfile.GALLERY) instanceof List<?> items) {
+        for (ProfileCopy copy : tied) {
+            if (copy.document().get(CreatorProfile.GALLERY) instanceof Collection<?> items) {
                 for (Object item : items) {
                     Object url = item instanceof Map<?, ?> map ? map.get("url") : item;
                     boolean repeat = url != null ? !urls.add(url) : united.contains(item);
@@ -104,7 +144,7 @@ public final class ProfileMerge {
     }
 
     private static Date earliestCreatedAt(List<ProfileCopy> ranked) {
-        return ranked.stream().map(ProfileCopy::createdAt).filter(Objects::nonNull).min(java.util.Comparator.naturalOrder())
+        return ranked.stream().map(ProfileCopy::createdAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
                 .map(Date::from).orElse(null);
     }
 

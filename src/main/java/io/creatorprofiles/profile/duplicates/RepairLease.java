@@ -1,14 +1,17 @@
 package io.creatorprofiles.profile.duplicates;
 
 import java.lang.management.ManagementFactory;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Date;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -17,15 +20,19 @@ import com.mongodb.client.model.Updates;
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.creatorprofiles.profile.repository.DuplicateKeys;
 import io.creatorprofiles.profile.repository.ProfileCollections;
+import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * One repair at a time across every instance and job: a document {@code {_id: "duplicate-repair", owner, expiresAt}}
- * in {@code maintenance_leases}. Taking it is an insert (atomic on {@code _id}), or, if it exists, an update whose
- * filter matches only an expired lease or one we hold; anything else means another runner holds it. A runner
- * that dies leaves a lease that expires after {@code profiles.duplicates.lease-ttl}.
+ * in {@code maintenance_leases}. Every expiry is written and compared on the server's clock, never on a runner's: two
+ * pods whose clocks disagree still agree on whether a lease has expired. Taking it is an insert (atomic on
+ * {@code _id}), or, if it exists, an update whose filter matches only an expired lease or one we hold; a runner that
+ * dies leaves a lease that expires after {@code profiles.duplicates.lease-ttl}. {@link #keep} renews it on a timer.
  */
 @ApplicationScoped
 public class RepairLease {
@@ -50,49 +57,135 @@ public class RepairLease {
         return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /**
-     * Takes the lease for {@code owner}, or fails with {@link RepairLeaseHeldException} when another runner holds it.
-     * Two atomic steps, no upsert: insert the lease (a duplicate key on {@code _id} means it exists), else take it
-     * over only if it has expired (or is already ours).
-     */
-    public Uni<Void> acquire(String owner) {
-        Date now = new Date();
-        Document fresh = new Document("_id", NAME).append("owner", owner).append("acquiredAt", now)
-                .append("expiresAt", expiry());
-        return ProfileCollections.available(leases().insertOne(fresh)).replaceWithVoid()
-                .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(exists -> ProfileCollections
-                        .available(leases().findOneAndUpdate(
-                                Filters.and(Filters.eq("_id", NAME),
-                                        Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
-                                Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
-                                        Updates.set("expiresAt", expiry())),
-                                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-                        .flatMap(taken -> taken != null
-                                ? Uni.createFrom().voidItem()
-                                : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder)))));
+    public Duration ttl() {
+        return config.leaseTtl();
     }
 
-    /** Pushes the expiry forward; fails if the lease was lost (expired and taken by another runner). */
+    /**
+     * Takes the lease for {@code owner}, or fails with {@link RepairLeaseHeldException} when another runner holds a
+     * live one. Two atomic steps, no upsert: insert the lease (a duplicate key on {@code _id} means it exists), else
+     * take it over only if it has expired (on the server's clock) or is already ours.
+     */
+    public Uni<Void> acquire(String owner) {
+        return serverNow().flatMap(now -> {
+            Document fresh = new Document("_id", NAME).append("owner", owner).append("acquiredAt", now)
+                    .append("expiresAt", expiry(now));
+            return ProfileCollections.available(leases().insertOne(fresh)).replaceWithVoid()
+                    .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(exists -> ProfileCollections
+                            .available(leases().findOneAndUpdate(
+                                    Filters.and(Filters.eq("_id", NAME),
+                                            Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
+                                    Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
+                                            Updates.set("expiresAt", expiry(now))),
+                                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                            .flatMap(taken -> taken != null
+                                    ? Uni.createFrom().voidItem()
+                                    : heldBy().flatMap(
+                                            holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder)))));
+        });
+    }
+
+    /** Pushes the expiry forward (server clock); fails with {@link RepairLeaseHeldException} if it is no longer ours. */
     public Uni<Void> renew(String owner) {
-        return ProfileCollections.available(leases().updateOne(Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner)),
-                Updates.set("expiresAt", expiry())))
+        return serverNow().flatMap(now -> ProfileCollections
+                .available(leases().updateOne(held(owner), Updates.set("expiresAt", expiry(now)))))
                 .flatMap(result -> result.getMatchedCount() == 1
                         ? Uni.createFrom().voidItem()
                         : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder))));
     }
 
+    /**
+     * The server's clock: {@code localTime} of {@code hello}. It is read just before the write that uses it, so a lease
+     * looks expired to a taker slightly later than it is, never earlier. ({@code $$NOW} in an update pipeline would
+     * do it in one step; neither the embedded server nor FerretDB 1.24 runs update pipelines.)
+     */
+    private Uni<Date> serverNow() {
+        return ProfileCollections.available(collections.database().runCommand(new Document("hello", 1))
+                .onFailure(MongoCommandException.class)
+                .recoverWithUni(() -> collections.database().runCommand(new Document("isMaster", 1))))
+                .map(answer -> {
+                    Date now = answer.getDate("localTime");
+                    if (now == null) {
+                        throw new IllegalStateException("the server's hello answer has no localTime: " + answer.keySet());
+                    }
+                    return now;
+                });
+    }
+
     public Uni<Void> release(String owner) {
-        return ProfileCollections
-                .available(leases().deleteOne(Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner))))
-                .replaceWithVoid();
+        return ProfileCollections.available(leases().deleteOne(held(owner))).replaceWithVoid();
+    }
+
+    /**
+     * Keeps {@code owner}'s lease, taken when {@link System#nanoTime()} read {@code takenAtNanos}: renews it every third
+     * of its lifetime ({@code beforeRenewal} runs first). {@link Kept#held()} turns false once a renewal finds the lease
+     * taken over, or once a lifetime has passed on this runner's own monotonic clock since the start of the last renewal
+     * the server confirmed: after that, another runner may hold it, whatever this runner has been doing meanwhile.
+     */
+    public Kept keep(String owner, long takenAtNanos, Supplier<Uni<Void>> beforeRenewal) {
+        Kept kept = new Kept(config.leaseTtl().toNanos(), takenAtNanos);
+        Duration period = config.leaseTtl().dividedBy(3);
+        kept.timer = Multi.createFrom().ticks().startingAfter(period).every(period)
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> {
+                    long sentAt = System.nanoTime();
+                    return beforeRenewal.get().chain(() -> renew(owner))
+                            .invoke(() -> {
+                                kept.confirmed(sentAt);
+                                Log.debugf("Repair lease %s renewed", owner);
+                            })
+                            .onFailure(RepairLeaseHeldException.class).invoke(taken -> {
+                                Log.errorf("Repair lease %s lost: %s", owner, taken.getMessage());
+                                kept.lost = true;
+                            })
+                            .onFailure().invoke(e -> Log.warnf("Renewing the repair lease %s failed: %s", owner, e))
+                            .onFailure().recoverWithNull();
+                })
+                .subscribe().with(ignored -> {
+                }, failure -> Log.errorf(failure, "Repair lease timer of %s stopped", owner));
+        return kept;
+    }
+
+    /** A lease this runner holds, as far as it can know. */
+    public static final class Kept {
+        private final long ttlNanos;
+        private volatile long confirmedNanos;
+        private volatile boolean lost;
+        private volatile Cancellable timer;
+
+        Kept(long ttlNanos, long takenAtNanos) {
+            this.ttlNanos = ttlNanos;
+            this.confirmedNanos = takenAtNanos;
+        }
+
+        private synchronized void confirmed(long sentAtNanos) {
+            if (sentAtNanos - confirmedNanos > 0) {
+                confirmedNanos = sentAtNanos;
+            }
+        }
+
+        public boolean held() {
+            return !lost && System.nanoTime() - confirmedNanos < ttlNanos;
+        }
+
+        public void stop() {
+            Cancellable running = timer;
+            if (running != null) {
+                running.cancel();
+            }
+        }
+    }
+
+    private Date expiry(Date serverNow) {
+        return new Date(serverNow.getTime() + config.leaseTtl().toMillis());
+    }
+
+    private static Bson held(String owner) {
+        return Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner));
     }
 
     private Uni<Document> heldBy() {
         return leases().find(Filters.eq("_id", NAME), new FindOptions().limit(1)).collect().first()
                 .onFailure().recoverWithNull();
-    }
-
-    private Date expiry() {
-        return Date.from(Instant.now().plus(config.leaseTtl()));
     }
 }

@@ -9,6 +9,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.smallrye.mutiny.Uni;
@@ -28,6 +31,8 @@ public class MigrationAdminResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Give every legacy profile a string userId and a version, archiving first; a dry run (the default) only counts")
+    @APIResponse(responseCode = "200", description = "What the migration did, or would do", content = @Content(schema = @Schema(implementation = MigrationReport.class)))
+    @APIResponse(responseCode = "409", description = "A repair or another migration holds the lease; nothing was changed")
     public Uni<MigrationReport> migrate(@QueryParam("dryRun") @DefaultValue("true") boolean dryRun) {
         return dryRun ? migration.dryRun() : migration.apply();
     }

@@ -1,18 +1,27 @@
 package io.creatorprofiles.profile.rest;
 
+import java.util.List;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import io.creatorprofiles.profile.duplicates.RepairReport;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -22,7 +31,8 @@ import org.jboss.resteasy.reactive.RestHeader;
 
 import io.creatorprofiles.profile.duplicates.DuplicateRepair;
 import io.creatorprofiles.profile.duplicates.DuplicateScan;
-import io.creatorprofiles.profile.duplicates.RepairReport;
+import io.creatorprofiles.profile.duplicates.RepairRun;
+import io.creatorprofiles.profile.duplicates.RepairStatus;
 import io.creatorprofiles.profile.duplicates.ScanReport;
 import io.smallrye.mutiny.Uni;
 
@@ -59,10 +69,41 @@ public class DuplicatesAdminResource {
     @POST
     @Path("/repair")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Repair duplicates without loss; a dry run (the default) only reports what it would do")
-    @APIResponse(responseCode = "200", description = "What the repair did, or would do", content = @Content(schema = @Schema(implementation = RepairReport.class)))
-    @APIResponse(responseCode = "409", description = "Another repair holds the lease")
-    public Uni<RepairReport> repair(@QueryParam("dryRun") @DefaultValue("true") boolean dryRun) {
-        return dryRun ? repair.dryRun() : repair.apply();
+    @Operation(summary = "Repair duplicates without loss. dryRun=true (the default) answers 200 with what it would do; "
+            + "dryRun=false answers 202 with the run's status and its Location, and the repair goes on whatever the "
+            + "client does; 409 while another repair runs; 400 for any dryRun but true or false")
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = "true (the default) or false, case-insensitive; anything else is refused", schema = @Schema(type = SchemaType.STRING, pattern = "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\\s*$"))
+    @APIResponse(responseCode = "200", description = "Dry run: what a repair would do", content = @Content(schema = @Schema(implementation = RepairReport.class)))
+    @APIResponse(responseCode = "202", description = "The repair started and goes on in the background; GET the Location for its progress and report", headers = @Header(name = HttpHeaders.LOCATION, description = "The run's status resource", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = RepairStatus.class)))
+    @APIResponse(responseCode = "409", description = "Another repair or migration holds the lease; nothing was changed")
+    public Uni<Response> repair(@Context UriInfo uri) {
+        // Read raw: a bound parameter would turn "?dryRun=" into the default, and an empty value must be refused.
+        if (DryRun.parse(uri.getQueryParameters().get("dryRun"))) {
+            return repair.dryRun().map(report -> Response.ok(report).build());
+        }
+        return repair.start().map(run -> Response.accepted(run.status())
+                .location(uri.getBaseUriBuilder().path(DuplicatesAdminResource.class).path("repair").path(run.runId())
+                        .build())
+                .build());
+    }
+
+    @GET
+    @Path("/repair")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The repairs started on this instance (the last 20), newest first")
+    @APIResponse(responseCode = "200", description = "The runs, newest first", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = RepairStatus.class)))
+    public List<RepairStatus> runs() {
+        return repair.runs().stream().map(RepairRun::status).toList();
+    }
+
+    @GET
+    @Path("/repair/{runId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A repair started on this instance: its progress while it runs, then its report, or why it stopped")
+    @APIResponse(responseCode = "200", description = "The run's progress, then its report", content = @Content(schema = @Schema(implementation = RepairStatus.class)))
+    @APIResponse(responseCode = "404", description = "No such run is known to this instance")
+    public RepairStatus run(@PathParam("runId") String runId) {
+        return repair.run(runId).map(RepairRun::status)
+                .orElseThrow(() -> new NotFoundException("No repair run " + runId + " is known to this instance"));
     }
 }

@@ -164,10 +164,7 @@ class DuplicateRepairTest {
                 .body("dryRun", equalTo(true), "surplusDocuments", equalTo(186), "deleted", equalTo(0));
         assertEquals(planted.size(), store.countAll());
 
-        String runId = given().auth().oauth2(admin).queryParam("dryRun", "false").post("/api/admin/duplicates/repair")
-                .then().statusCode(200)
-                .body("dryRun", equalTo(false), "deleted", equalTo(186), "indexState", equalTo("READY"))
-                .extract().path("runId");
+        String runId = RepairOverRest.applyAndWait(admin).getString("report.runId");
 
         given().auth().oauth2(admin).queryParam("userId", IncidentProfiles.USER).queryParam("limit", 1000)
                 .get("/api/admin/archive").then().statusCode(200).contentType("application/json")
