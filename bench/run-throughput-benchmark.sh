@@ -182,7 +182,7 @@ r["service"] = {
     "warmup_seconds": $warmup,
 }
 r["machine"] = {"cpus": $(nproc), "mem_total_kib": $(awk '/^MemTotal:/ {print $2}' /proc/meminfo),
-    "command": "bench/run-throughput-benchmark.sh --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
+    "command": "bench/run-throughput-benchmark.sh --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
 json.dump(r, open(p, "w"), indent=2)
 EOF
 stop_pid "$APP_PID" app; APP_PID=
