@@ -20,6 +20,9 @@ type config struct {
 	scenario    string
 	baseURL     string
 	metricsURL  string
+	metricsURLs []string // -metrics-base-url split at commas, one per -base-url
+	baseURLs    []string // -base-url split at commas: requests go round robin over them
+	hotShare    float64
 	keyPath     string
 	issuer      string
 	audience    string
@@ -47,14 +50,15 @@ func main() {
 
 func run() int {
 	var c config
-	flag.StringVar(&c.scenario, "scenario", "hot-user", "hot-user | many-users | steady")
-	flag.StringVar(&c.baseURL, "base-url", "http://127.0.0.1:8080", "service base URL; the host must be 127.0.0.1")
-	flag.StringVar(&c.metricsURL, "metrics-base-url", "", "base URL of /q/metrics (the packaged app's management port); default -base-url")
+	flag.StringVar(&c.scenario, "scenario", "hot-user", "hot-user | many-users | steady | uniform-writes | hot-writes | get-or-create")
+	flag.StringVar(&c.baseURL, "base-url", "http://127.0.0.1:8080", "service base URL(s), comma-separated for several instances (round robin); host must be 127.0.0.1")
+	flag.StringVar(&c.metricsURL, "metrics-base-url", "", "base URL(s) of /q/metrics (the packaged app's management port), one per -base-url; default the -base-url(s)")
+	flag.Float64Var(&c.hotShare, "hot-share", 0.2, "hot-writes: share of the requests that go to the one hot user")
 	flag.StringVar(&c.keyPath, "key", "../dev-keys/privateKey.pem", "PEM RSA private key that signs the tokens (the DEV key)")
 	flag.StringVar(&c.issuer, "issuer", "https://dev.creator-profiles.local", "token iss")
 	flag.StringVar(&c.audience, "audience", "creator-profiles", "token aud")
-	flag.IntVar(&c.requests, "requests", 500, "hot-user: requests for the one user, released together")
-	flag.IntVar(&c.users, "users", 100, "many-users: number of users")
+	flag.IntVar(&c.requests, "requests", 500, "hot-user: requests for the one user, released together; uniform-writes, hot-writes, get-or-create: requests in all")
+	flag.IntVar(&c.users, "users", 100, "many-users: number of users; uniform-writes, hot-writes, get-or-create: users picked from uniformly")
 	flag.IntVar(&c.writes, "writes", 20, "many-users: writes per user")
 	flag.IntVar(&c.concurrency, "concurrency", 0, "in-flight requests (default: hot-user all of -requests, many-users 32, steady 16)")
 	flag.Float64Var(&c.rate, "rate", 0, "steady: requests per second (0 = as fast as -concurrency allows)")
@@ -95,7 +99,7 @@ func run() int {
 
 	client := newHTTPClient(c)
 	res := &result{Scenario: c.scenario, BaseURL: c.baseURL, Started: time.Now().UTC().Format(time.RFC3339)}
-	res.RetriesBefore = scrapeRetries(client, c.metricsBase())
+	before := scrapeAllRetries(client, c.metricsURLs)
 
 	ctx, cancel := context.WithTimeout(context.Background(), c.maxDuration)
 	defer cancel()
@@ -107,13 +111,22 @@ func run() int {
 		err = manyUsers(ctx, c, client, minter, rec)
 	case "steady":
 		err = steady(ctx, c, client, minter, rec)
+	case "uniform-writes", "hot-writes", "get-or-create":
+		err = fixedMix(ctx, c, client, minter, rec)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load: "+err.Error())
 		return 2
 	}
 	rec.summarize(res, c)
-	res.RetriesAfter = scrapeRetries(client, c.metricsBase())
+	after := scrapeAllRetries(client, c.metricsURLs)
+	res.RetriesBefore, res.RetriesAfter = sumRetries(before), sumRetries(after)
+	if len(c.baseURLs) > 1 {
+		res.RetriesByInstance = map[string][2]*float64{}
+		for i, b := range c.baseURLs {
+			res.RetriesByInstance[b] = [2]*float64{before[i], after[i]}
+		}
+	}
 
 	if counter != nil {
 		cctx, ccancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -145,23 +158,44 @@ func run() int {
 
 func validate(c *config) error {
 	switch c.scenario {
-	case "hot-user", "many-users", "steady":
+	case "hot-user", "many-users", "steady", "uniform-writes", "hot-writes", "get-or-create":
 	default:
-		return fmt.Errorf("unknown -scenario %q (hot-user | many-users | steady)", c.scenario)
+		return fmt.Errorf("unknown -scenario %q (hot-user | many-users | steady | uniform-writes | hot-writes | get-or-create)", c.scenario)
 	}
-	u, err := url.Parse(c.baseURL)
-	if err != nil {
-		return fmt.Errorf("-base-url: %v", err)
+	c.baseURLs = nil
+	for _, b := range strings.Split(c.baseURL, ",") {
+		u, err := url.Parse(strings.TrimSpace(b))
+		if err != nil {
+			return fmt.Errorf("-base-url: %v", err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			return fmt.Errorf("-base-url: scheme must be http or https, got %q", u.Scheme)
+		}
+		if u.Hostname() != "127.0.0.1" {
+			return fmt.Errorf("-base-url: refusing host %q: load may only target 127.0.0.1", u.Hostname())
+		}
+		c.baseURLs = append(c.baseURLs, strings.TrimRight(strings.TrimSpace(b), "/"))
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("-base-url: scheme must be http or https, got %q", u.Scheme)
+	if len(c.baseURLs) > 16 {
+		return fmt.Errorf("-base-url: at most 16 instances")
 	}
-	if u.Hostname() != "127.0.0.1" {
-		return fmt.Errorf("-base-url: refusing host %q: load may only target 127.0.0.1", u.Hostname())
+	c.baseURL = strings.Join(c.baseURLs, ",")
+	if c.hotShare < 0 || c.hotShare > 1 {
+		return fmt.Errorf("-hot-share must be in [0, 1]")
 	}
-	c.baseURL = strings.TrimRight(c.baseURL, "/")
-	if m, err := url.Parse(c.metricsURL); c.metricsURL != "" && (err != nil || m.Hostname() != "127.0.0.1") {
-		return fmt.Errorf("-metrics-base-url: must be http://127.0.0.1:<port>, got %q", c.metricsURL)
+	c.metricsURLs = c.baseURLs
+	if c.metricsURL != "" {
+		c.metricsURLs = nil
+		for _, b := range strings.Split(c.metricsURL, ",") {
+			m, err := url.Parse(strings.TrimSpace(b))
+			if err != nil || m.Hostname() != "127.0.0.1" {
+				return fmt.Errorf("-metrics-base-url: must be http://127.0.0.1:<port>, got %q", b)
+			}
+			c.metricsURLs = append(c.metricsURLs, strings.TrimRight(strings.TrimSpace(b), "/"))
+		}
+		if len(c.metricsURLs) != len(c.baseURLs) {
+			return fmt.Errorf("-metrics-base-url: %d URL(s) for %d -base-url(s)", len(c.metricsURLs), len(c.baseURLs))
+		}
 	}
 	if c.requests < 1 || c.users < 1 || c.writes < 1 || c.userPool < 1 || c.maxRequests < 1 {
 		return fmt.Errorf("-requests, -users, -writes, -user-pool and -max-requests must be >= 1")
@@ -183,6 +217,8 @@ func validate(c *config) error {
 			c.concurrency = 32
 		case "steady":
 			c.concurrency = 16
+		default: // the benchmark workloads
+			c.concurrency = 64
 		}
 	}
 	if c.concurrency > 2000 {
@@ -222,12 +258,4 @@ func newHTTPClient(c config) *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
-}
-
-// metricsBase is where /q/metrics is served: the management port in a production build.
-func (c config) metricsBase() string {
-	if c.metricsURL == "" {
-		return c.baseURL
-	}
-	return strings.TrimRight(c.metricsURL, "/")
 }

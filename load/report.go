@@ -67,6 +67,7 @@ type latency struct {
 	P50   float64 `json:"p50_ms"`
 	P95   float64 `json:"p95_ms"`
 	P99   float64 `json:"p99_ms"`
+	P999  float64 `json:"p999_ms"`
 	Max   float64 `json:"max_ms"`
 	Mean  float64 `json:"mean_ms"`
 }
@@ -85,7 +86,7 @@ func latencyOf(ds []time.Duration) latency {
 	for _, d := range ds {
 		sum += d
 	}
-	return latency{Count: len(ds), P50: pct(0.50), P95: pct(0.95), P99: pct(0.99), Max: ms(ds[len(ds)-1]),
+	return latency{Count: len(ds), P50: pct(0.50), P95: pct(0.95), P99: pct(0.99), P999: pct(0.999), Max: ms(ds[len(ds)-1]),
 		Mean: ms(sum / time.Duration(len(ds)))}
 }
 
@@ -116,9 +117,11 @@ type result struct {
 	Errors        map[string]int     `json:"transport_errors,omitempty"`
 	RetriesBefore *float64           `json:"dup_key_retries_before"`
 	RetriesAfter  *float64           `json:"dup_key_retries_after"`
-	Counts        *counts            `json:"counts"`
-	Failures      []string           `json:"failures"`
-	Pass          bool               `json:"pass"`
+	// Per instance (base URL), when the load is spread over several: before and after.
+	RetriesByInstance map[string][2]*float64 `json:"dup_key_retries_by_instance,omitempty"`
+	Counts            *counts                `json:"counts"`
+	Failures          []string               `json:"failures"`
+	Pass              bool                   `json:"pass"`
 }
 
 func (r *recorder) summarize(res *result, c config) {
@@ -223,6 +226,26 @@ func scrapeRetries(client *http.Client, base string) *float64 {
 	return &total
 }
 
+func scrapeAllRetries(client *http.Client, bases []string) []*float64 {
+	out := make([]*float64, len(bases))
+	for i, b := range bases {
+		out[i] = scrapeRetries(client, b)
+	}
+	return out
+}
+
+// sumRetries: the total over the instances; nil when any instance could not be read.
+func sumRetries(per []*float64) *float64 {
+	var total float64
+	for _, p := range per {
+		if p == nil {
+			return nil
+		}
+		total += *p
+	}
+	return &total
+}
+
 func fmtRetries(p *float64) string {
 	if p == nil {
 		return "n/a"
@@ -241,9 +264,9 @@ func printTable(w io.Writer, r *result) {
 	}
 	fmt.Fprintf(w, "%-34s %.2f s\n", "elapsed", r.ElapsedSec)
 	fmt.Fprintf(w, "%-34s %.1f req/s\n", "throughput", r.Throughput)
-	fmt.Fprintf(w, "\n%-24s %7s %9s %9s %9s %9s %9s\n", "latency (ms)", "count", "p50", "p95", "p99", "max", "mean")
+	fmt.Fprintf(w, "\n%-24s %7s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "count", "p50", "p95", "p99", "p99.9", "max", "mean")
 	row := func(name string, l latency) {
-		fmt.Fprintf(w, "%-24s %7d %9.1f %9.1f %9.1f %9.1f %9.1f\n", name, l.Count, l.P50, l.P95, l.P99, l.Max, l.Mean)
+		fmt.Fprintf(w, "%-24s %7d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f\n", name, l.Count, l.P50, l.P95, l.P99, l.P999, l.Max, l.Mean)
 	}
 	row("all", r.Latency)
 	for _, o := range opNames {
@@ -264,6 +287,16 @@ func printTable(w io.Writer, r *result) {
 		fmt.Fprintf(w, "  error x%d: %s\n", n, e)
 	}
 	fmt.Fprintf(w, "\n%-34s %s -> %s\n", "dup-key retries (/q/metrics)", fmtRetries(r.RetriesBefore), fmtRetries(r.RetriesAfter))
+	if len(r.RetriesByInstance) > 1 {
+		bases := make([]string, 0, len(r.RetriesByInstance))
+		for b := range r.RetriesByInstance {
+			bases = append(bases, b)
+		}
+		sort.Strings(bases)
+		for _, b := range bases {
+			fmt.Fprintf(w, "  %-32s %s -> %s\n", b, fmtRetries(r.RetriesByInstance[b][0]), fmtRetries(r.RetriesByInstance[b][1]))
+		}
+	}
 	if c := r.Counts; c != nil {
 		fmt.Fprintf(w, "%-34s %d\n", "docs in collection (all runs)", c.TotalDocs)
 		fmt.Fprintf(w, "%-34s %d (with a 2xx: %d)\n", "users in this run", c.RunUsers, c.RunUsersWritten)

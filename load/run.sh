@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Builds the load tool, packages the app (or takes a quarkus-run.jar), starts it in its PRODUCTION profile against
-# a MongoDB-compatible server on 127.0.0.1, runs the scenarios, and always stops everything it started.
+# Builds the load tool, packages the app (or takes a quarkus-run.jar), starts N instances of it (default 3) in their
+# PRODUCTION profile against one MongoDB-compatible server on 127.0.0.1, runs the scenarios spread round robin over
+# the instances, and always stops everything it started.
 #
 # Usage: load/run.sh [options]
 #   --server embedded|ferretdb|uri   embedded: mongo-java-server (memory backend) started standalone (default)
 #                                    ferretdb: scripts/ferretdb.sh start/stop;  uri: an existing server (--mongo-uri)
 #   --mongo-uri URI                  with --server uri; host must be 127.0.0.1
 #   --jar PATH                       use this target/quarkus-app/quarkus-run.jar instead of packaging HEAD
+#   --instances N (3)                instances of the app, one database; requests go to them round robin
 #   --scenarios LIST                 comma-separated (default hot-user,many-users,steady)
 #   --out DIR                        results (default: a new /tmp/creator-profiles-load.XXXXXX)
 #   --hot-requests N (500)  --users N (100)  --writes N (20)  --concurrency N (per scenario default)
 #   --steady-duration 30s  --steady-rate R (0 = closed loop)  --user-pool N (200)
 #   --warmup 10s                     a steady run of its own users first, so the JIT is warm (0 = none)
+#   (--concurrency is the total in flight: 24 with 3 instances is 8 per instance)
 # Exit status: 0 when every scenario passed, 1 when one failed, 2 on a setup error.
 set -euo pipefail
 
@@ -19,13 +22,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 
-server=embedded mongo_uri= jar= scenarios=hot-user,many-users,steady out=
+server=embedded mongo_uri= jar= scenarios=hot-user,many-users,steady out= instances=3
 warmup=10s hot_requests=500 users=100 writes=20 concurrency=0 steady_duration=30s steady_rate=0 user_pool=200
 while (($# > 0)); do
   case $1 in
     --server) server=$2; shift ;;
     --mongo-uri) mongo_uri=$2; shift ;;
     --jar) jar=$2; shift ;;
+    --instances) instances=$2; shift ;;
     --scenarios) scenarios=$2; shift ;;
     --out) out=$2; shift ;;
     --hot-requests) hot_requests=$2; shift ;;
@@ -36,7 +40,7 @@ while (($# > 0)); do
     --steady-rate) steady_rate=$2; shift ;;
     --user-pool) user_pool=$2; shift ;;
     --warmup) warmup=$2; shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -46,6 +50,7 @@ log() { echo "run.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 2; }
 
 case $server in embedded|ferretdb|uri) ;; *) die "--server must be embedded, ferretdb or uri" ;; esac
+[[ $instances =~ ^[1-9]$ ]] || die "--instances must be 1..9"
 if [[ $server == uri ]]; then
   [[ $mongo_uri =~ ^mongodb://127\.0\.0\.1(:[0-9]+)?(/.*)?$ ]] || die "--mongo-uri must be mongodb://127.0.0.1[:port][/...]"
 fi
@@ -56,7 +61,7 @@ log "results in $out"
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-APP_PID= MONGO_PID= RSS_PID= FERRET_STARTED=
+APP_PIDS=() MONGO_PID= RSS_PID= FERRET_STARTED=
 stop_pid() { # pid name: TERM, up to 15 s, then KILL; only our own children
   local pid=$1 name=$2 i
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -69,7 +74,7 @@ stop_pid() { # pid name: TERM, up to 15 s, then KILL; only our own children
 cleanup() {
   set +e
   stop_pid "$RSS_PID" "rss sampler"
-  stop_pid "$APP_PID" "app"
+  for i in "${!APP_PIDS[@]}"; do stop_pid "${APP_PIDS[$i]}" "app #$((i + 1))"; done
   stop_pid "$MONGO_PID" "StandaloneMongoServer"
   if [[ -n $FERRET_STARTED ]]; then FERRETDB_STATE=$out/ferretdb "$REPO/scripts/ferretdb.sh" stop; fi
 }
@@ -132,31 +137,41 @@ case $server in
     ;;
 esac
 
-# 4. The app, production profile, its own database.
+# 4. The app instances, production profile, one database shared by all of them (each one races the others).
 db=creator_profiles_load_$(date +%s)_$RANDOM
-port=$(free_port)
-mgmt_port=$(free_port) # health and metrics: the production build serves them on the management port only
-log "starting $jar on 127.0.0.1:$port (management $mgmt_port), database $db"
-MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
-  JWT_PUBLIC_KEY_LOCATION=$REPO/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
-  QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
-  java -jar "$jar" >"$out/app.log" 2>&1 &
-APP_PID=$!
-ready=
-for ((i = 0; i < 120; i++)); do
-  kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$out/app.log" >&2; die "the app exited during startup"; }
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$mgmt_port/q/health/ready" || true)
-  if [[ $code == 200 ]]; then ready=1; break; fi
-  sleep 0.5
+ports=() mgmt_ports=() bases=() metrics=()
+for ((n = 1; n <= instances; n++)); do
+  port=$(free_port)
+  mgmt_port=$(free_port) # health and metrics: the production build serves them on the management port only
+  log "starting instance #$n of $jar on 127.0.0.1:$port (management $mgmt_port), database $db"
+  MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
+    JWT_PUBLIC_KEY_LOCATION=$REPO/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
+    QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
+    java -jar "$jar" >"$out/app-$n.log" 2>&1 &
+  APP_PIDS+=($!)
+  ports+=("$port") mgmt_ports+=("$mgmt_port") bases+=("http://127.0.0.1:$port") metrics+=("http://127.0.0.1:$mgmt_port")
 done
-[[ -n $ready ]] || { tail -40 "$out/app.log" >&2; die "/q/health/ready not 200 within 60 s"; }
-log "app ready (pid $APP_PID)"
+for ((n = 1; n <= instances; n++)); do
+  pid=${APP_PIDS[$((n - 1))]} port=${ports[$((n - 1))]} mgmt_port=${mgmt_ports[$((n - 1))]} ready=
+  for ((i = 0; i < 240; i++)); do
+    kill -0 "$pid" 2>/dev/null || { tail -40 "$out/app-$n.log" >&2; die "instance #$n exited during startup"; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$mgmt_port/q/health/ready" || true)
+    if [[ $code == 200 ]]; then ready=1; break; fi
+    sleep 0.5
+  done
+  [[ -n $ready ]] || { tail -40 "$out/app-$n.log" >&2; die "instance #$n: /q/health/ready not 200 within 120 s"; }
+  log "instance #$n ready (pid $pid, port $port)"
+done
+base_urls=$(IFS=,; echo "${bases[*]}")
+metrics_urls=$(IFS=,; echo "${metrics[*]}")
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 {
-  echo "server=$server"; echo "mongo_uri=$mongo_uri"; echo "db=$db"; echo "app_port=$port"; echo "management_port=$mgmt_port"
+  echo "server=$server"; echo "mongo_uri=$mongo_uri"; echo "db=$db"; echo "instances=$instances"
+  echo "app_ports=${ports[*]}"; echo "management_ports=${mgmt_ports[*]}"; echo "app_pids=${APP_PIDS[*]}"
   echo "commit=$jar_commit"; echo "jar=$jar"; echo "date=$(date -u +%FT%TZ)"
-  echo "rss_after_start_kib=$(rss_kib "$APP_PID")"; echo "loadavg_at_start=$(cat /proc/loadavg)"
+  for ((n = 1; n <= instances; n++)); do echo "rss_after_start_kib_$n=$(rss_kib "${APP_PIDS[$((n - 1))]}")"; done
+  echo "loadavg_at_start=$(cat /proc/loadavg)"
 } >"$out/run.env"
 
 # 5. The scenarios (after a warm-up whose users are its own; its result is kept but not part of the table).
@@ -164,20 +179,22 @@ rc=0
 if [[ $warmup != 0 && $warmup != 0s ]]; then
   log "warm-up: steady for $warmup"
   "$out/load-tool" -scenario steady -duration "$warmup" -max-duration 300s -user-prefix "warmup-$(date +%s)-" \
-    -base-url "http://127.0.0.1:$port" -metrics-base-url "http://127.0.0.1:$mgmt_port" -key "$REPO/dev-keys/privateKey.pem" -mongo-uri "$mongo_uri" -db "$db" \
+    -base-url "$base_urls" -metrics-base-url "$metrics_urls" -key "$REPO/dev-keys/privateKey.pem" -mongo-uri "$mongo_uri" -db "$db" \
     >"$out/warmup.txt" 2>&1 || { rc=1; log "warm-up FAILED: see $out/warmup.txt"; }
 fi
 IFS=, read -r -a list <<<"$scenarios"
 for s in "${list[@]}"; do
-  args=(-scenario "$s" -base-url "http://127.0.0.1:$port" -metrics-base-url "http://127.0.0.1:$mgmt_port" -key "$REPO/dev-keys/privateKey.pem"
+  args=(-scenario "$s" -base-url "$base_urls" -metrics-base-url "$metrics_urls" -key "$REPO/dev-keys/privateKey.pem"
         -mongo-uri "$mongo_uri" -db "$db" -json "$out/$s.json")
   ((concurrency > 0)) && args+=(-concurrency "$concurrency")
   case $s in
     hot-user) args+=(-requests "$hot_requests" -max-duration 120s) ;;
     many-users) args+=(-users "$users" -writes "$writes" -max-duration 300s) ;;
     steady) args+=(-duration "$steady_duration" -rate "$steady_rate" -user-pool "$user_pool" -max-duration 600s)
-      # The service's RSS once a second while steady runs (bounded: at most 700 samples).
-      ( for ((i = 0; i < 700; i++)); do echo "$(date +%s) $(rss_kib "$APP_PID")"; sleep 1; done ) >"$out/steady-rss.txt" &
+      # Each instance's RSS once a second while steady runs (bounded: at most 700 samples).
+      ( for ((i = 0; i < 700; i++)); do
+          line=$(date +%s); for pid in "${APP_PIDS[@]}"; do line+=" $(rss_kib "$pid")"; done; echo "$line"; sleep 1
+        done ) >"$out/steady-rss.txt" &
       RSS_PID=$! ;;
     *) die "unknown scenario $s" ;;
   esac
@@ -186,11 +203,15 @@ for s in "${list[@]}"; do
   "$out/load-tool" "${args[@]}" | tee "$out/$s.txt" || src_rc=$?
   if [[ $s == steady ]]; then
     stop_pid "$RSS_PID" "rss sampler"; RSS_PID=
-    awk '{ if ($2 > m) m = $2; n++ } END { printf "JVM RSS during steady: %d samples, max %.0f MiB, last %.0f MiB\n", n, m/1024, $2/1024 }' \
+    awk '{ for (i = 2; i <= NF; i++) { if ($i > m[i]) m[i] = $i; last[i] = $i }; n++; k = NF }
+         END { for (i = 2; i <= k; i++) printf "JVM RSS during steady, instance #%d: %d samples, max %.0f MiB, last %.0f MiB\n", i - 1, n, m[i]/1024, last[i]/1024 }' \
       "$out/steady-rss.txt" | tee -a "$out/steady.txt"
   fi
   ((src_rc == 0)) || rc=1
 done
-{ echo "rss_at_end_kib=$(rss_kib "$APP_PID")"; echo "loadavg_at_end=$(cat /proc/loadavg)"; } >>"$out/run.env"
+{
+  for ((n = 1; n <= instances; n++)); do echo "rss_at_end_kib_$n=$(rss_kib "${APP_PIDS[$((n - 1))]}")"; done
+  echo "loadavg_at_end=$(cat /proc/loadavg)"
+} >>"$out/run.env"
 log "done: results in $out (exit $rc)"
 exit "$rc"

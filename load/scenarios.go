@@ -66,7 +66,8 @@ func doRequest(ctx context.Context, c config, client *http.Client, u user, o op,
 		body = []byte(fmt.Sprintf(`{"items":[{"url":"https://img.example/%d/1.png","caption":"first %d"},`+
 			`{"url":"https://img.example/%d/2.png","caption":"second"}]}`, seq, seq, seq))
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.baseURL+path, bytes.NewReader(body))
+	base := c.baseURLs[seq%len(c.baseURLs)] // round robin over the instances
+	req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
 	s := sample{op: o, user: u.id}
 	if err != nil {
 		s.err = err.Error()
@@ -241,6 +242,54 @@ func steady(ctx context.Context, c config, client *http.Client, m *tokenMinter, 
 			}
 		}
 		t.Stop()
+	}
+	wg.Wait()
+	rec.stop()
+	return nil
+}
+
+// fixedMix: the throughput benchmark's workloads, -requests in all at -concurrency, each for a user picked from
+// -users: uniform-writes (PUT personal-info, users uniform), hot-writes (the same, -hot-share of the requests on the
+// first user), get-or-create (GET /me, users uniform). bench/ThroughputCeiling issues the same upserts through the
+// driver, so the two can be compared request for request.
+func fixedMix(ctx context.Context, c config, client *http.Client, m *tokenMinter, rec *recorder) error {
+	users, err := mintUsers(m, c.userPrefix, c.users)
+	if err != nil {
+		return err
+	}
+	o := opPersonalInfo
+	if c.scenario == "get-or-create" {
+		o = opGetMe
+	}
+	hotShare := 0.0
+	if c.scenario == "hot-writes" {
+		hotShare = c.hotShare
+	}
+	n := int64(min(c.requests, c.maxRequests))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	rec.start()
+	for w := 0; w < c.concurrency; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			rnd := rand.New(rand.NewSource(c.seed + int64(w)))
+			for {
+				i := next.Add(1) - 1
+				if i >= n {
+					return
+				}
+				if ctx.Err() != nil {
+					rec.skip()
+					continue
+				}
+				u := users[0]
+				if rnd.Float64() >= hotShare {
+					u = users[rnd.Intn(len(users))]
+				}
+				rec.add(doRequest(ctx, c, client, u, o, int(i)))
+			}
+		}(w)
 	}
 	wg.Wait()
 	rec.stop()

@@ -18,19 +18,19 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import io.creatorprofiles.profile.duplicates.RepairReport;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestHeader;
 
 import io.creatorprofiles.profile.duplicates.DuplicateRepair;
 import io.creatorprofiles.profile.duplicates.DuplicateScan;
+import io.creatorprofiles.profile.duplicates.RepairReport;
 import io.creatorprofiles.profile.duplicates.RepairRun;
 import io.creatorprofiles.profile.duplicates.RepairStatus;
 import io.creatorprofiles.profile.duplicates.ScanReport;
