@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
+import io.creatorprofiles.profile.duplicates.RepairLeaseLostException;
 import io.creatorprofiles.profile.migration.MigrationReport;
 import io.creatorprofiles.profile.migration.ProfileMigration;
 import picocli.CommandLine.Command;
@@ -39,6 +40,10 @@ public class MigrateCommand implements Callable<Integer> {
         } catch (RepairLeaseHeldException e) {
             System.err.println(e.getMessage());
             return ExitCodes.LEASE_HELD;
+        } catch (RepairLeaseLostException e) {
+            // The repair of cross-type copies lost its lease to another runner part-way: say so, as the repair does.
+            System.err.println(e.getMessage());
+            return ExitCodes.LEASE_LOST;
         }
         System.out.println(mapper.writeValueAsString(report));
         return report.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;

@@ -1,10 +1,12 @@
 package io.creatorprofiles.contract;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -53,7 +55,10 @@ class DocumentedStatusesTest {
     private static final String ARCHIVE = "/api/admin/archive";
     private static final String EXPORT = "/api/admin/archive/export";
     private static final String SCAN = "/api/admin/duplicates";
+    private static final String ADMIN = "/api/admin/";
     private static final String REPAIR = "/api/admin/duplicates/repair";
+    private static final String RUN = REPAIR + "/{runId}";
+    private static final String MIGRATION = "/api/admin/migration";
     private static final String LOST_RACE_MESSAGE = "E11000 duplicate key error collection: test.creator_profiles "
             + "index: uniq_userId dup key: { userId: \"x\" }";
 
@@ -89,7 +94,7 @@ class DocumentedStatusesTest {
         Map<String, Set<String>> documented = documentedStatuses();
         for (Map.Entry<String, Set<String>> entry : documented.entrySet()) {
             String key = entry.getKey();
-            if (key.endsWith(" 503") || (key.endsWith(" 409") && !key.contains(REPAIR))) {
+            if (key.endsWith(" 503") || (key.endsWith(" 409") && !key.contains(ADMIN))) {
                 continue; // needs a failing database: the next test
             }
             check(key, entry.getValue(), scenarios.get(key), failures);
@@ -120,7 +125,7 @@ class DocumentedStatusesTest {
                     return given().auth().oauth2(user).contentType(ContentType.JSON).body(Bodies.gallery()).put(GALLERY);
                 });
         documented.forEach((key, types) -> {
-            if (key.endsWith(" 409") && !key.contains(REPAIR)) {
+            if (key.endsWith(" 409") && !key.contains(ADMIN)) {
                 check(key, types, conflicts.get(key), failures);
                 TestMongo.current().backend().clearFaults();
             }
@@ -139,7 +144,8 @@ class DocumentedStatusesTest {
                 "GET " + ARCHIVE + " 503", () -> given().auth().oauth2(admin).queryParam("userId", "x").get(ARCHIVE),
                 "GET " + EXPORT + " 503", () -> given().auth().oauth2(admin).queryParam("userId", "x").get(EXPORT),
                 "GET " + SCAN + " 503", () -> given().auth().oauth2(admin).get(SCAN),
-                "POST " + REPAIR + " 503", () -> given().auth().oauth2(admin).post(REPAIR));
+                "POST " + REPAIR + " 503", () -> given().auth().oauth2(admin).post(REPAIR),
+                "POST " + MIGRATION + " 503", () -> given().auth().oauth2(admin).post(MIGRATION));
         documented.forEach((key, types) -> {
             if (key.endsWith(" 503")) {
                 check(key, types, outage.get(key), failures);
@@ -200,7 +206,29 @@ class DocumentedStatusesTest {
         s.put("POST " + REPAIR + " 400", () -> given().auth().oauth2(admin).queryParam("dryRun", "maybe").post(REPAIR));
         s.put("POST " + REPAIR + " 401", () -> given().post(REPAIR));
         s.put("POST " + REPAIR + " 403", () -> given().auth().oauth2(plainUser).post(REPAIR));
+        s.put("POST " + REPAIR + " 202", () -> startedRepair(admin));
+        s.put("GET " + REPAIR + " 200", () -> given().auth().oauth2(admin).get(REPAIR));
+        s.put("GET " + REPAIR + " 401", () -> given().get(REPAIR));
+        s.put("GET " + REPAIR + " 403", () -> given().auth().oauth2(plainUser).get(REPAIR));
+        s.put("GET " + RUN + " 200", () -> given().auth().oauth2(admin).get(startedRepair(admin).header("Location")));
+        s.put("GET " + RUN + " 400", () -> given().auth().oauth2(admin).get(REPAIR + "/not a run id"));
+        s.put("GET " + RUN + " 404", () -> given().auth().oauth2(admin).get(REPAIR + "/repair-19700101T000000Z-00000000"));
+        s.put("GET " + RUN + " 401", () -> given().get(REPAIR + "/repair-19700101T000000Z-00000000"));
+        s.put("GET " + RUN + " 403", () -> given().auth().oauth2(plainUser).get(REPAIR + "/repair-19700101T000000Z-00000000"));
+        s.put("POST " + MIGRATION + " 200", () -> given().auth().oauth2(admin).queryParam("dryRun", "true").post(MIGRATION));
+        s.put("POST " + MIGRATION + " 400", () -> given().auth().oauth2(admin).queryParam("dryRun", "maybe").post(MIGRATION));
+        s.put("POST " + MIGRATION + " 401", () -> given().post(MIGRATION));
+        s.put("POST " + MIGRATION + " 403", () -> given().auth().oauth2(plainUser).post(MIGRATION));
+        s.put("POST " + MIGRATION + " 409", () -> {
+            // The lease it shares with the repair, held by another runner: refused before anything is touched.
+            store.collection(RepairLease.COLLECTION).deleteMany(new Document()).await().indefinitely();
+            store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+                    .append("owner", "other-pod/2").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
+                    .await().indefinitely();
+            return given().auth().oauth2(admin).queryParam("dryRun", "false").post(MIGRATION);
+        });
         s.put("POST " + REPAIR + " 409", () -> {
+            store.collection(RepairLease.COLLECTION).deleteMany(new Document()).await().indefinitely();
             // Another runner's live lease: the real repair is refused before it touches anything.
             store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
                     .append("owner", "other-pod/1").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
@@ -208,6 +236,18 @@ class DocumentedStatusesTest {
             return given().auth().oauth2(admin).queryParam("dryRun", "false").post(REPAIR);
         });
         return s;
+    }
+
+    /** A real repair started with no lease in the way, run to its end (it holds the lease while it runs). */
+    private Response startedRepair(String admin) {
+        store.collection(RepairLease.COLLECTION).deleteMany(new Document()).await().indefinitely();
+        Response started = given().auth().oauth2(admin).queryParam("dryRun", "false").post(REPAIR);
+        String location = started.header("Location");
+        if (location != null) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !"RUNNING".equals(given().auth().oauth2(admin)
+                    .get(location).then().extract().path("state")));
+        }
+        return started;
     }
 
     private static void check(String key, Set<String> mediaTypes, Supplier<Response> scenario, List<String> failures) {

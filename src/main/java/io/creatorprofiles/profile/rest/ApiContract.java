@@ -76,12 +76,15 @@ public class ApiContract implements OASFilter {
                         ArchiveAdminResource.NDJSON, OASFactory.createMediaType().schema(archiveEntryRef())));
             }
             if (path.startsWith("/api/")) {
-                item.getOperations().forEach((method, operation) -> declareErrors(method, operation));
+                // The repair runs are held in this instance's memory: listing them never reads the database.
+                boolean runs = path.startsWith("/api/admin/duplicates/repair");
+                item.getOperations().forEach((method, operation) -> declareErrors(method, operation,
+                        !(runs && method == PathItem.HttpMethod.GET)));
             }
         });
     }
 
-    private static void declareErrors(PathItem.HttpMethod method, Operation operation) {
+    private static void declareErrors(PathItem.HttpMethod method, Operation operation, boolean readsDatabase) {
         APIResponses responses = operation.getResponses();
         boolean hasBody = operation.getRequestBody() != null;
         boolean hasParameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
@@ -99,9 +102,11 @@ public class ApiContract implements OASFilter {
             addIfAbsent(responses, "413", "The body is larger than the service accepts");
             addIfAbsent(responses, "415", "The body is not application/json");
         }
-        addIfAbsent(responses, "503", "The profile store is not answering, or profile data is being migrated");
-        responses.getAPIResponse("503").addHeader("Retry-After", header("Seconds to wait before retrying",
-                OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ZERO)));
+        if (readsDatabase) {
+            addIfAbsent(responses, "503", "The profile store is not answering, or profile data is being migrated");
+            responses.getAPIResponse("503").addHeader("Retry-After", header("Seconds to wait before retrying",
+                    OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ZERO)));
+        }
         responses.getAPIResponses().forEach((code, response) -> {
             if (code.startsWith("4") || code.startsWith("5")) {
                 response.content(problemContent());

@@ -102,7 +102,8 @@ public class DuplicatesAdminResource {
     @Operation(summary = "A repair started on this instance: its progress while it runs, then its report, or why it stopped")
     @APIResponse(responseCode = "200", description = "The run's progress, then its report", content = @Content(schema = @Schema(implementation = RepairStatus.class)))
     @APIResponse(responseCode = "404", description = "No such run is known to this instance")
-    public RepairStatus run(@PathParam("runId") String runId) {
+    public RepairStatus run(
+            @PathParam("runId") @Pattern(regexp = "^[A-Za-z0-9-]{1,100}$", message = "must be a run id as a repair answers it") String runId) {
         return repair.run(runId).map(RepairRun::status)
                 .orElseThrow(() -> new NotFoundException("No repair run " + runId + " is known to this instance"));
     }
