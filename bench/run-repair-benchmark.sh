@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Duplicate-repair benchmark (issue 3); results and machine in docs/benchmarks.md.
+# Duplicate-repair benchmark; results and machine in docs/benchmarks.md.
 # Seeds 110,000 profiles (every tenth user with 2-4 copies) into an embedded mongo-java-server (or BENCH_MONGODB_URI),
 # times one plain full scan, then runs the packaged jar's `repair --apply` in its own JVM with -Xmx$BENCH_XMX.
 #   bench/run-repair-benchmark.sh [profiles]      env: BENCH_XMX (default 128m), BENCH_MONGODB_URI, SKIP_PACKAGE=1

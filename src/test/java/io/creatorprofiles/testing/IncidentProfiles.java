@@ -101,7 +101,7 @@ public final class IncidentProfiles {
 
     /**
      * Before the incident's fix: the 187 copies in the old code's shape, 3 string-typed copies of the same user
-     * (updatedAt a day earlier, one new gallery url each), legacy users with ObjectId userIds and the clean users of
+     * (the same shared updatedAt, one new gallery url each), legacy users with ObjectId userIds and the clean users of
      * this service; no index but {@code _id}. One user with 190 copies.
      */
     public static List<Document> beforeTheFix() {
@@ -112,7 +112,8 @@ public final class IncidentProfiles {
                     .append("personalInfo", new Document("displayName", ""))
                     .append("gallery", List.of(new Document("url", galleryUrl(40 + k)).append("caption", "string copy " + k)))
                     .append("createdAt", Date.from(UPDATED_AT.toInstant().minusSeconds(2 * 86_400L)))
-                    .append("updatedAt", Date.from(UPDATED_AT.toInstant().minusSeconds(86_400L))), USER));
+                    // The bulk write that stamped the 187 copies stamped these too: one tied group, merged field by field.
+                    .append("updatedAt", UPDATED_AT), USER));
         }
         for (int n = 0; n < LEGACY_USERS.size(); n++) {
             docs.add(legacyUser(LEGACY_USERS.get(n), n, true));

@@ -6,16 +6,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which copy of a duplicated profile survives, deterministically: the newest {@code updatedAt}; among those, the most
- * complete (most non-empty values); among those, the smallest {@code _id} in its string form. The last step is a fixed
- * tie-break, not a claim about age: ObjectIds are made by clients with one-second resolution and are no clock.
- * A copy without {@code updatedAt} counts as the oldest.
+ * Which copy of a duplicated profile survives, deterministically: a copy with content before a blank one (no personal
+ * info value, no gallery item: what a get-or-create leaves, such as the empty profile an old writer creates when it no
+ * longer finds a migrated user; it must never hide the user's profile); then the newest {@code updatedAt}; among
+ * those, the most complete (most non-empty values); among those, the smallest {@code _id} in its string form. The last
+ * step is a fixed tie-break, not a claim about age: ObjectIds are made by clients with one-second resolution and are no
+ * clock. A copy without {@code updatedAt} counts as the oldest.
  */
 public final class SurvivorRule {
 
     /** Best first: the survivor, then the losers in the order the merge consults them. */
     public static final Comparator<ProfileCopy> ORDER = Comparator
-            .comparing(ProfileCopy::updatedAt, Comparator.nullsLast(Comparator.<Instant> reverseOrder()))
+            .comparing((ProfileCopy copy) -> copy.hasContent() ? 0 : 1)
+            .thenComparing(ProfileCopy::updatedAt, Comparator.nullsLast(Comparator.<Instant> reverseOrder()))
             .thenComparing(Comparator.comparingInt(ProfileCopy::completeness).reversed())
             .thenComparing(copy -> String.valueOf(copy.id()));
 
@@ -45,7 +48,15 @@ public final class SurvivorRule {
         if (ranked.size() == 1) {
             return "only copy";
         }
-        List<ProfileCopy> newest = ranked.stream().filter(c -> Objects.equals(c.updatedAt(), first.updatedAt())).toList();
+        long newerBlank = first.hasContent() ? ranked.stream().filter(c -> !c.hasContent()
+                && c.updatedAt() != null && (first.updatedAt() == null || c.updatedAt().isAfter(first.updatedAt())))
+                .count() : 0;
+        if (newerBlank > 0) {
+            return "newest copy with content; " + newerBlank + " newer blank cop" + (newerBlank == 1 ? "y" : "ies")
+                    + " (no personal info, no gallery: what a get-or-create leaves) rank last";
+        }
+        List<ProfileCopy> newest = ranked.stream().filter(c -> Objects.equals(c.updatedAt(), first.updatedAt())
+                && c.hasContent() == first.hasContent()).toList();
         if (newest.size() == 1) {
             return "newest updatedAt";
         }

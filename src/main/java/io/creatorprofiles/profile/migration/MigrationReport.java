@@ -1,5 +1,7 @@
 package io.creatorprofiles.profile.migration;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * What a migration did (or, as a dry run, would do). {@code pendingBefore}: documents with a non-canonical userId or
  * without a version when it started. {@code crossTypeCopies}: documents left unconverted because the same user also
@@ -8,6 +10,7 @@ package io.creatorprofiles.profile.migration;
  * between read and write, read again by the next pass. What is left is in {@code pendingLeft} and
  * {@code duplicatedUsersLeft}; the run is complete when both are 0.
  */
+@RegisterForReflection
 public record MigrationReport(String runId, boolean dryRun, long pendingBefore, long nonCanonicalBefore,
         long withoutVersionBefore, long archived, long converted, long crossTypeCopies, long changedMeanwhile,
         long passes, String repairRunId, long usersRepaired, long pendingLeft, long duplicatedUsersLeft,

@@ -70,7 +70,8 @@ class CrossTypeDuplicatesTest {
         ScanReport.DuplicatedUser user = report.users().get(0);
         assertEquals(IncidentProfiles.USER, user.userId());
         assertEquals(ALL_COPIES, user.copies());
-        assertEquals(ALL_COPIES, user.copyList().size());
+        // The report lists at most report-copies-per-user copies (50 by default) and says the list is cut.
+        assertEquals(Math.min(ALL_COPIES, 50), user.copyList().size());
         assertEquals(IncidentProfiles.id(5).toHexString(), user.survivorId());
     }
 

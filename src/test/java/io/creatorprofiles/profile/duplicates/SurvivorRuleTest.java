@@ -31,7 +31,7 @@ class SurvivorRuleTest {
 
     @Test
     void theNewestUpdatedAtWinsEvenOverAMoreCompleteOlderCopy() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", OLD, "x", "y", "z"), copy("b", NEW)));
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", OLD, "x", "y", "z"), copy("b", NEW, "w")));
 
         assertEquals("b", choice.survivor().id());
         assertEquals("newest updatedAt", choice.reason());
@@ -58,9 +58,24 @@ class SurvivorRuleTest {
 
     @Test
     void aCopyWithoutUpdatedAtCountsAsTheOldest() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", null, "x", "y"), copy("b", OLD)));
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", null, "x", "y"), copy("b", OLD, "w")));
 
         assertEquals("b", choice.survivor().id());
+    }
+
+    /** An old writer that no longer finds a migrated user creates an empty profile: it must not hide theirs. */
+    @Test
+    void aNewerBlankCopyRanksBehindAnOlderCopyWithContent() {
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("blank", NEW), copy("saved", OLD, "x")));
+
+        assertEquals("saved", choice.survivor().id());
+        assertTrue(choice.reason().startsWith("newest copy with content; 1 newer blank copy"), choice.reason());
+        assertEquals(List.of("blank"), choice.losers().stream().map(ProfileCopy::id).toList());
+    }
+
+    @Test
+    void amongBlankCopiesOnlyTheNewestStillWins() {
+        assertEquals("b", SurvivorRule.choose(List.of(copy("a", OLD), copy("b", NEW))).survivor().id());
     }
 
     @Test
