@@ -1,14 +1,15 @@
-"""Schemathesis hooks for scripts/fuzz.sh: the duplicate repair is only ever fuzzed as a dry run."""
+"""Schemathesis hooks for scripts/fuzz.sh: the duplicate repair and the migration are only ever fuzzed as dry runs."""
 import schemathesis
 
 REPAIR = "/api/admin/duplicates/repair"
+MIGRATION = "/api/admin/migration"
 
 
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
     # Whatever the generator chose (false, a list, a typo), the request that leaves is a dry run: the fuzz tier
     # must never delete or merge anything. Every other parameter stays as generated.
-    if case.operation.path == REPAIR:
+    if case.operation.path in (REPAIR, MIGRATION) and case.operation.method.upper() == "POST":
         query = dict(case.query or {})
         query["dryRun"] = "true"
         case.query = query

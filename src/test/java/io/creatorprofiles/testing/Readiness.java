@@ -20,4 +20,10 @@ public final class Readiness {
         await().atMost(BOUND).pollInterval(Duration.ofMillis(100))
                 .until(() -> given().get("/q/health/ready").then().extract().statusCode() == 200);
     }
+
+    /** The same against the management port, where the packaged (prod) application serves health. */
+    public static void awaitReady(int managementPort) {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().port(managementPort).get("/q/health/ready").then().extract().statusCode() == 200);
+    }
 }

@@ -51,7 +51,7 @@ class PackagedAppIT {
     @BeforeEach
     void ready() {
         // Writes are refused until the index bean's first check has found the unique index in place.
-        Readiness.awaitReady();
+        Readiness.awaitReady(PackagedAppTestResource.managementPort());
     }
 
     @Test
