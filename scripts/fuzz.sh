@@ -82,16 +82,17 @@ db=creator_profiles_fuzz
 
 # 4. The app, production profile, JWT settings pointed at the development public key.
 port=$(free_port)
+mgmt_port=$(free_port) # health and metrics: the production build serves them on the management port only
 MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
   JWT_PUBLIC_KEY_LOCATION=$REPO/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
-  QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
+  QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
   java -Xmx512m -jar "$jar" >"$out/app.log" 2>&1 &
 APP_PID=$!
 base=http://127.0.0.1:$port
 ready=
 for ((i = 0; i < 240; i++)); do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$out/app.log" >&2; die "the app exited during startup"; }
-  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/q/health/ready" || true) == 200 ]] && { ready=1; break; }
+  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$mgmt_port/q/health/ready" || true) == 200 ]] && { ready=1; break; }
   sleep 0.5
 done
 [[ -n $ready ]] || { tail -40 "$out/app.log" >&2; die "/q/health/ready not 200 within 120 s"; }

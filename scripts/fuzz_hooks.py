@@ -13,3 +13,11 @@ def before_call(ctx, case, kwargs):
         query = dict(case.query or {})
         query["dryRun"] = "true"
         case.query = query
+
+
+@schemathesis.hook
+def filter_query(ctx, query):
+    # A scalar query parameter generated as an object is sent form-exploded (skip={"a": 1} goes out as ?a=1), so the
+    # request that leaves carries no such parameter at all and is rightly answered as if it were absent. Such cases
+    # cannot test anything: leave them out rather than count them as accepted invalid input.
+    return query is None or not any(isinstance(value, dict) for value in query.values())

@@ -137,7 +137,14 @@ public class DuplicateStore {
                                 })
                                 .filter(group -> group != null && count(group) > 1)
                                 .toList())));
-        return ProfileCollections.available(Multi.createBy().concatenating().streams(fromStrings, fromObjectIds));
+        // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
+        // (null sorts first there too): the repair reports it and never merges it.
+        Multi<Document> withoutUserId = ProfileCollections.available(profiles().countDocuments(
+                Filters.eq(CreatorProfile.USER_ID, null))).toMulti()
+                .filter(count -> count > 1)
+                .map(count -> new Document("_id", null).append("count", count.intValue()));
+        return ProfileCollections.available(
+                Multi.createBy().concatenating().streams(withoutUserId, fromStrings, fromObjectIds));
     }
 
     /** userIds of one BSON type with their number of documents, in userId order; with {@code onlyRepeated}, count > 1. */

@@ -33,7 +33,8 @@ public class ApiContract implements OASFilter {
             "GalleryRequest", "GalleryItemRequest");
     /** What the service writes: a field it has no value for is written as null. */
     private static final List<String> RESPONSE_SCHEMAS = List.of("ProfileView", "PersonalInfo", "GalleryItem",
-            "SocialLink");
+            "SocialLink", "ScanReport", "DuplicatedUser", "Copy", "RepairReport", "UserPlan", "FailedUser",
+            "GalleryLeftOut", "RepairStatus", "MigrationReport");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -49,6 +50,12 @@ public class ApiContract implements OASFilter {
                 .schema(string(Versions.IF_MATCH_PATTERN)));
         openAPI.getComponents().removeSchema("JsonNode");
         openAPI.getComponents().removeSchema("JsonNodeType");
+        Schema personalInfo = schemas.get("PersonalInfoRequest");
+        if (personalInfo != null && personalInfo.getProperties() != null
+                && personalInfo.getProperties().get("categories") != null
+                && personalInfo.getProperties().get("categories").getItems() != null) {
+            personalInfo.getProperties().get("categories").getItems().maxLength(PersonalInfoRequest.CATEGORY_LENGTH);
+        }
         REQUEST_SCHEMAS.forEach(name -> {
             Schema schema = schemas.get(name);
             if (schema != null) {
@@ -102,6 +109,7 @@ public class ApiContract implements OASFilter {
             addIfAbsent(responses, "413", "The body is larger than the service accepts");
             addIfAbsent(responses, "415", "The body is not application/json");
         }
+        addIfAbsent(responses, "414", "The request URL is longer than the service accepts");
         if (readsDatabase) {
             addIfAbsent(responses, "503", "The profile store is not answering, or profile data is being migrated");
             responses.getAPIResponse("503").addHeader("Retry-After", header("Seconds to wait before retrying",

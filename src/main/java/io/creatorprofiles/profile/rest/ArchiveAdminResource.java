@@ -1,5 +1,6 @@
 package io.creatorprofiles.profile.rest;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -11,7 +12,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -54,7 +57,14 @@ public class ArchiveAdminResource {
     public Uni<String> list(@Parameter(description = SELECTOR) @QueryParam("userId") String userId,
             @Parameter(description = SELECTOR) @QueryParam("runId") String runId,
             @QueryParam("skip") @DefaultValue("0") @Min(0) int skip,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit, @Context UriInfo uri) {
+        // JAX-RS reads an empty "skip=" as the default; it is a client's mistake like "skip=abc" (found by fuzzing).
+        for (String name : List.of("skip", "limit")) {
+            List<String> given = uri.getQueryParameters().get(name);
+            if (given != null && given.stream().anyMatch(String::isBlank)) {
+                throw new BadRequestException("Query parameter '" + name + "' must be a whole number, not empty");
+            }
+        }
         requireSelector(userId, runId);
         return archive.find(userId, runId, skip, limit)
                 .map(entry -> entry.toJson(ProfileArchive.EXPORT_JSON))

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.hibernate.validator.constraints.CodePointLength;
 
 import io.creatorprofiles.profile.GalleryItem;
 
@@ -20,7 +21,7 @@ public record GalleryRequest(@NotNull @Size(max = GalleryRequest.MAX_ITEMS) List
     @Schema(name = "GalleryItemRequest")
     public record Item(
             @NotBlank @Size(max = 2048) @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String url,
-            @Size(max = 300) String caption) {
+            @CodePointLength(max = 300) @Schema(maxLength = 300) String caption) {
     }
 
     List<GalleryItem> toGallery() {

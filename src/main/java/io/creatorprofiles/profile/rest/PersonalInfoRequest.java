@@ -8,17 +8,25 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.hibernate.validator.constraints.CodePointLength;
+
 import io.creatorprofiles.profile.PersonalInfo;
 import io.creatorprofiles.profile.SocialLink;
 
 /** Body of {@code PUT /api/profiles/me/personal-info}; replaces the personal info as a whole. */
 public record PersonalInfoRequest(
-        @NotBlank @Size(max = 80) String displayName,
-        @Size(max = 2000) String bio,
-        @Size(max = 120) String location,
+        // Text limits count characters as JSON Schema's maxLength does (Unicode code points), not UTF-16 units:
+        // an emoji is one character to a client validating against the API document, and so it is here.
+        @NotBlank @CodePointLength(max = 80) @Schema(maxLength = 80) String displayName,
+        @CodePointLength(max = 2000) @Schema(maxLength = 2000) String bio,
+        @CodePointLength(max = 120) @Schema(maxLength = 120) String location,
         @Size(max = 2048) @Pattern(regexp = WebUrl.HTTP_OR_HTTPS, message = WebUrl.MESSAGE) String website,
         @Size(max = 10) List<@NotNull @Valid SocialLinkRequest> socialLinks,
-        @Size(max = 10) List<@NotBlank @Size(max = 40) String> categories) {
+        @Size(max = 10) List<@NotBlank @CodePointLength(max = PersonalInfoRequest.CATEGORY_LENGTH) String> categories) {
+
+    /** The longest category, in characters; the API document states it on the list's items (ApiContract). */
+    static final int CATEGORY_LENGTH = 40;
 
     public record SocialLinkRequest(
             @NotBlank @Size(max = 40) @Pattern(regexp = "^[A-Za-z0-9 ._-]+$", message = "letters, digits, space, '.', '_', '-' only") String network,

@@ -152,6 +152,14 @@ class HttpLayerProblemsTest {
     }
 
     @Test
+    void anEmptyWholeNumberParameterIsA400NamingIt() {
+        ExtractableResponse<Response> answer = given().auth().oauth2(Tokens.admin("ops")).queryParam("userId", "x")
+                .queryParam("skip", "").get("/api/admin/archive").then().extract();
+        assertProblem(answer, 400);
+        assertTrue(answer.path("detail").toString().contains("skip"), answer.asString());
+    }
+
+    @Test
     void aDryRunFlagThatIsNotABooleanIsA400AndRepairsNothing() {
         ExtractableResponse<Response> answer = given().auth().oauth2(Tokens.admin("ops")).queryParam("dryRun", "yes")
                 .post("/api/admin/duplicates/repair").then().extract();
