@@ -48,8 +48,18 @@ echo "$dry" | head -c 1500; echo
 echo "$dry" | grep -q '"dryRun":true' || fail "the dry run did not answer a dry-run report"
 
 step "5. repair: merge into one profile per user, archiving every copy first"
-applied=$(curl -s --max-time 600 -X POST -H "Authorization: Bearer $admin" "$base/api/admin/duplicates/repair?dryRun=false")
+# The apply answers 202 with the run's status and its Location, and goes on in the background; follow the run.
+location=$(curl -s -D - -o /dev/null --max-time 60 -X POST -H "Authorization: Bearer $admin" \
+  "$base/api/admin/duplicates/repair?dryRun=false" | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+[ -n "$location" ] || fail "the repair did not start (no Location)"
+echo "started: $location"
+for ((i = 0; i < 600; i++)); do
+  applied=$(curl -s --max-time 10 -H "Authorization: Bearer $admin" "$location")
+  echo "$applied" | grep -q '"state":"RUNNING"' || break
+  sleep 1
+done
 echo "$applied" | head -c 1500; echo
+echo "$applied" | grep -q '"state":"DONE"' || fail "the repair did not finish DONE"
 
 step "6. readiness comes back UP"
 wait_ready 200 120 || fail "readiness still $(ready_status) after 120 s"
