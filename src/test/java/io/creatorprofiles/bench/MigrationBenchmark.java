@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -49,8 +47,12 @@ public final class MigrationBenchmark {
             MongoCollection<Document> coll = db.getCollection("creator_profiles");
             seed(coll, profiles);
             coll.createIndex(Indexes.ascending("userId"), new IndexOptions().name("userId_1").unique(true));
-            System.out.printf("seeded %d legacy documents (ObjectId userId, __v, no version) under unique userId_1%n",
-                    profiles);
+            boolean lookupIndex = BenchSupport.lookupIndexWanted(server != null);
+            if (lookupIndex) {
+                BenchSupport.addLookupIndex(coll);
+            }
+            System.out.printf("seeded %d legacy documents (ObjectId userId, __v, no version) under unique userId_1%s%n",
+                    profiles, lookupIndex ? ", plus the benchmark's lookup index " + BenchSupport.LOOKUP_INDEX : "");
 
             Path gcLog = Files.createTempFile("migrate-gc", ".log");
             List<String> command = List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog,
@@ -74,7 +76,7 @@ public final class MigrationBenchmark {
             System.out.printf("after: %d of %d userIds strings, %d with a version, %d archive entries%n", strings,
                     profiles, versioned, archived);
             System.out.printf("migrating JVM peak heap used (largest heap before a GC, from %s): %d MB of %s%n", gcLog,
-                    peakHeapMb(gcLog), xmx);
+                    BenchSupport.peakHeapMb(gcLog), xmx);
             if (migrate.exitValue() != 0 || strings != profiles || versioned != profiles || archived != profiles) {
                 System.out.println("FAILED: see target/bench-migrate.out");
                 System.exit(1);
@@ -105,17 +107,5 @@ public final class MigrationBenchmark {
         if (!batch.isEmpty()) {
             coll.insertMany(batch);
         }
-    }
-
-    private static long peakHeapMb(Path gcLog) throws Exception {
-        Pattern before = Pattern.compile(" (\\d+)M->\\d+M\\(\\d+M\\)");
-        long peak = 0;
-        for (String line : Files.readAllLines(gcLog)) {
-            Matcher m = before.matcher(line);
-            if (m.find()) {
-                peak = Math.max(peak, Long.parseLong(m.group(1)));
-            }
-        }
-        return peak;
     }
 }

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -45,11 +43,16 @@ public final class RepairBenchmark {
             MongoDatabase db = client.getDatabase(database);
             MongoCollection<Document> coll = db.getCollection("creator_profiles");
             int[] seeded = seed(coll, profiles);
+            boolean lookupIndex = BenchSupport.lookupIndexWanted(server != null);
+            if (lookupIndex) {
+                BenchSupport.addLookupIndex(coll);
+            }
             int users = seeded[0];
             int duplicatedUsers = seeded[1];
             int total = seeded[2];
-            System.out.printf("seeded %d profiles: %d users, %d duplicated (%.1f%%), %d surplus%n", total, users,
-                    duplicatedUsers, 100.0 * duplicatedUsers / users, total - users);
+            System.out.printf("seeded %d profiles: %d users, %d duplicated (%.1f%%), %d surplus%s%n", total, users,
+                    duplicatedUsers, 100.0 * duplicatedUsers / users, total - users,
+                    lookupIndex ? "; the benchmark's lookup index " + BenchSupport.LOOKUP_INDEX : "");
 
             long scanStart = System.nanoTime();
             long counted = 0;
@@ -82,7 +85,7 @@ public final class RepairBenchmark {
                     archived, total - users);
             System.out.printf("ratio repair / plain full scan: %.1f%n", repairSeconds / scanSeconds);
             System.out.printf("repair JVM peak heap used (largest heap before a GC, from %s): %d MB of %s%n", gcLog,
-                    peakHeapMb(gcLog), xmx);
+                    BenchSupport.peakHeapMb(gcLog), xmx);
             if (repair.exitValue() != 0 || left != users) {
                 System.out.println("FAILED: see target/bench-repair.out");
                 System.exit(1);
@@ -123,17 +126,5 @@ public final class RepairBenchmark {
             coll.insertMany(batch);
         }
         return new int[] { users, duplicated, total };
-    }
-
-    private static long peakHeapMb(Path gcLog) throws Exception {
-        Pattern before = Pattern.compile(" (\\d+)M->\\d+M\\(\\d+M\\)");
-        long peak = 0;
-        for (String line : Files.readAllLines(gcLog)) {
-            Matcher m = before.matcher(line);
-            if (m.find()) {
-                peak = Math.max(peak, Long.parseLong(m.group(1)));
-            }
-        }
-        return peak;
     }
 }

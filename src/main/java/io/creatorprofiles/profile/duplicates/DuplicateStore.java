@@ -1,6 +1,5 @@
 package io.creatorprofiles.profile.duplicates;
 
-import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 
@@ -261,11 +260,17 @@ public class DuplicateStore {
                 .collect().with(java.util.stream.Collectors.counting()));
     }
 
+    /**
+     * The copy as read. One flat filter document rather than {@code $and} (the same match): servers that push only
+     * top-level equalities down to storage (FerretDB) then find the copy by {@code _id} instead of decoding the whole
+     * collection for each compare-and-set. A field the copy lacks matches only a document that lacks it too (or holds
+     * null), as an equality on null does.
+     */
     private static Bson unchangedSinceRead(ProfileCopy copy) {
         Document read = copy.document();
-        return and(eq("_id", copy.id()),
-                eq(CreatorProfile.USER_ID, read.get(CreatorProfile.USER_ID)),
-                eq(CreatorProfile.VERSION, read.get(CreatorProfile.VERSION)),
-                eq(CreatorProfile.UPDATED_AT, read.get(CreatorProfile.UPDATED_AT)));
+        return new Document("_id", copy.id())
+                .append(CreatorProfile.USER_ID, read.get(CreatorProfile.USER_ID))
+                .append(CreatorProfile.VERSION, read.get(CreatorProfile.VERSION))
+                .append(CreatorProfile.UPDATED_AT, read.get(CreatorProfile.UPDATED_AT));
     }
 }

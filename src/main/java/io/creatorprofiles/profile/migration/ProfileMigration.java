@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -140,26 +141,35 @@ public class ProfileMigration {
         tally.passes++;
         tally.changedInPass = 0;
         // Another pass only for documents another writer changed between read and write; the rest is converted.
-        return page(runId, owner, tally, null)
+        return pass(runId, owner, tally)
                 .chain(() -> tally.changedInPass > 0
                         ? passes(runId, owner, tally, done + 1)
                         : Uni.createFrom().voidItem());
     }
 
-    private Uni<Void> page(String runId, String owner, Tally tally, Object afterId) {
-        return store.nextPage(afterId, PAGE_SIZE).flatMap(page -> {
-            if (page.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            Object lastId = page.get(page.size() - 1).get("_id");
-            return store.usersInBothForms(page)
-                    .flatMap(inBothForms -> convertPage(runId, tally, page, inBothForms))
-                    .call(() -> checkpoints.reached(Step.AFTER_CONVERT))
-                    .call(() -> lease.renew(owner))
-                    .invoke(() -> Log.infof("Migration %s: %d converted, %d archived, %d in both forms so far (page up to "
-                            + "_id %s)", runId, tally.converted, tally.archived, tally.crossTypeCopies, lastId))
-                    .chain(() -> page(runId, owner, tally, lastId));
-        });
+    /**
+     * One pass: the pending documents page by page, one page after the other. A stream, not a recursion: each page is
+     * released once converted, so the heap holds one page (and the next one being read) whatever the collection size.
+     */
+    private Uni<Void> pass(String runId, String owner, Tally tally) {
+        return Multi.createBy().repeating()
+                .uni(() -> new AtomicReference<>(), (AtomicReference<Object> after) -> store
+                        .nextPage(after.get(), PAGE_SIZE)
+                        .invoke(page -> {
+                            if (!page.isEmpty()) {
+                                after.set(page.get(page.size() - 1).get("_id"));
+                            }
+                        }))
+                .until(List::isEmpty)
+                .onItem().transformToUniAndConcatenate(page -> store.usersInBothForms(page)
+                        .flatMap(inBothForms -> convertPage(runId, tally, page, inBothForms))
+                        .call(() -> checkpoints.reached(Step.AFTER_CONVERT))
+                        .call(() -> lease.renew(owner))
+                        .invoke(() -> Log.infof("Migration %s: %d converted, %d archived, %d in both forms so far (page "
+                                + "up to _id %s)", runId, tally.converted, tally.archived, tally.crossTypeCopies,
+                                page.get(page.size() - 1).get("_id"))))
+                .collect().last()
+                .replaceWithVoid();
     }
 
     private Uni<Void> convertPage(String runId, Tally tally, List<Document> page, Set<String> inBothForms) {
