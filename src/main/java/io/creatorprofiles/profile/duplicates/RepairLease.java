@@ -3,6 +3,7 @@ package io.creatorprofiles.profile.duplicates;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -12,6 +13,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoServerException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -30,9 +32,15 @@ import io.smallrye.mutiny.subscription.Cancellable;
 /**
  * One repair at a time across every instance and job: a document {@code {_id: "duplicate-repair", owner, expiresAt}}
  * in {@code maintenance_leases}. Every expiry is written and compared on the server's clock, never on a runner's: two
- * pods whose clocks disagree still agree on whether a lease has expired. Taking it is an insert (atomic on
- * {@code _id}), or, if it exists, an update whose filter matches only an expired lease or one we hold; a runner that
- * dies leaves a lease that expires after {@code profiles.duplicates.lease-ttl}. {@link #keep} renews it on a timer.
+ * pods whose clocks disagree still agree on whether a lease has expired. A runner that dies leaves a lease that expires
+ * after {@code profiles.duplicates.lease-ttl}; {@link #keep} renews it on a timer.
+ * <p>
+ * On MongoDB, taking and renewing are each one update pipeline that reads the clock as {@code $$NOW} inside the write
+ * ({@link #takeover}, {@link #extension}): the comparison and the new expiry come from the same instant of the server.
+ * Servers that refuse update pipelines (mongo-java-server, FerretDB 1.x) get the same rule in two steps: the server's
+ * clock is read from {@code hello}, then used in a plain update whose filter only matches an expired lease or one we
+ * hold (a taker can only see a lease as expired later than it is, never earlier). Which of the two a server takes is
+ * found on the first lease write and remembered.
  */
 @ApplicationScoped
 public class RepairLease {
@@ -42,6 +50,8 @@ public class RepairLease {
 
     private final ProfileCollections collections;
     private final ProfilesConfig.Duplicates config;
+    /** Whether the server runs update pipelines: null until a lease write tells. */
+    private volatile Boolean pipelines;
 
     public RepairLease(ProfileCollections collections, ProfilesConfig config) {
         this.collections = collections;
@@ -63,10 +73,43 @@ public class RepairLease {
 
     /**
      * Takes the lease for {@code owner}, or fails with {@link RepairLeaseHeldException} when another runner holds a
-     * live one. Two atomic steps, no upsert: insert the lease (a duplicate key on {@code _id} means it exists), else
-     * take it over only if it has expired (on the server's clock) or is already ours.
+     * live one.
      */
     public Uni<Void> acquire(String owner) {
+        return withServerClock(() -> ProfileCollections.available(leases().findOneAndUpdate(Filters.eq("_id", NAME),
+                takeover(owner, config.leaseTtl()),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)))
+                .flatMap(lease -> lease != null && owner.equals(lease.getString("owner"))
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new RepairLeaseHeldException(lease))),
+                () -> acquireInTwoSteps(owner));
+    }
+
+    /**
+     * The takeover as one update pipeline on {@code {_id: NAME}} (upsert: the first taker creates it): the lease
+     * becomes {@code owner}'s, expiring {@code ttl} after the server's {@code $$NOW}, if it is new, expired by
+     * {@code $$NOW}, or already {@code owner}'s; otherwise every field stays as it is. All three fields are computed
+     * from the document as it was before the stage, so they agree.
+     */
+    static List<Bson> takeover(String owner, Duration ttl) {
+        Document free = new Document("$or", List.of(
+                new Document("$lt", List.of("$expiresAt", "$$NOW")),
+                new Document("$eq", List.of("$owner", new Document("$literal", owner)))));
+        return List.of(new Document("$addFields", new Document()
+                .append("owner", new Document("$cond", List.of(free, new Document("$literal", owner), "$owner")))
+                .append("acquiredAt", new Document("$cond", List.of(free, "$$NOW", "$acquiredAt")))
+                .append("expiresAt", new Document("$cond",
+                        List.of(free, new Document("$add", List.of("$$NOW", ttl.toMillis())), "$expiresAt")))));
+    }
+
+    /** The renewal as one update pipeline: expiry {@code ttl} after the server's {@code $$NOW}. */
+    static List<Bson> extension(Duration ttl) {
+        return List.of(new Document("$addFields",
+                new Document("expiresAt", new Document("$add", List.of("$$NOW", ttl.toMillis())))));
+    }
+
+    /** Insert (atomic on {@code _id}); if it exists, take it over only if expired on the server's clock, or ours. */
+    private Uni<Void> acquireInTwoSteps(String owner) {
         return serverNow().flatMap(now -> {
             Document fresh = new Document("_id", NAME).append("owner", owner).append("acquiredAt", now)
                     .append("expiresAt", expiry(now));
@@ -87,17 +130,49 @@ public class RepairLease {
 
     /** Pushes the expiry forward (server clock); fails with {@link RepairLeaseHeldException} if it is no longer ours. */
     public Uni<Void> renew(String owner) {
-        return serverNow().flatMap(now -> ProfileCollections
-                .available(leases().updateOne(held(owner), Updates.set("expiresAt", expiry(now)))))
+        return withServerClock(
+                () -> ProfileCollections.available(leases().updateOne(held(owner), extension(config.leaseTtl()))),
+                () -> serverNow().flatMap(now -> ProfileCollections
+                        .available(leases().updateOne(held(owner), Updates.set("expiresAt", expiry(now))))))
                 .flatMap(result -> result.getMatchedCount() == 1
                         ? Uni.createFrom().voidItem()
                         : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder))));
     }
 
     /**
-     * The server's clock: {@code localTime} of {@code hello}. It is read just before the write that uses it, so a lease
-     * looks expired to a taker slightly later than it is, never earlier. ({@code $$NOW} in an update pipeline would
-     * do it in one step; neither the embedded server nor FerretDB 1.24 runs update pipelines.)
+     * Runs the one-step write, unless the server is known to refuse update pipelines. Until a lease write has told,
+     * a refusal is remembered and the two-step write runs instead; once a pipeline has run, a failure is a failure.
+     */
+    private <T> Uni<T> withServerClock(Supplier<Uni<T>> oneStep, Supplier<Uni<T>> twoSteps) {
+        Boolean known = pipelines;
+        if (Boolean.FALSE.equals(known)) {
+            return twoSteps.get();
+        }
+        if (Boolean.TRUE.equals(known)) {
+            return oneStep.get();
+        }
+        return oneStep.get()
+                .invoke(() -> pipelines = Boolean.TRUE)
+                .onFailure(RepairLease::refusesUpdatePipelines).recoverWithUni(refused -> {
+                    Log.infof("The server does not run update pipelines (%s); the repair lease reads the server's "
+                            + "clock from hello instead of $$NOW", refused.getMessage());
+                    pipelines = Boolean.FALSE;
+                    return twoSteps.get();
+                });
+    }
+
+    /**
+     * Whether the server refused the pipeline write itself. Servers word it differently (FerretDB 1.x: NotImplemented or
+     * TypeMismatch; mongo-java-server: an internal error), so any answer of the server counts; a network failure does
+     * not. Taking it for a refusal is safe either way: the two-step write keeps the same rule on the server's clock.
+     */
+    static boolean refusesUpdatePipelines(Throwable failure) {
+        return failure instanceof MongoServerException;
+    }
+
+    /**
+     * The server's clock for the two-step writes: {@code localTime} of {@code hello}. It is read just before the write
+     * that uses it, so a lease looks expired to a taker slightly later than it is, never earlier.
      */
     private Uni<Date> serverNow() {
         return ProfileCollections.available(collections.database().runCommand(new Document("hello", 1))
