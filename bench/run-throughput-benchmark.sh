@@ -129,17 +129,19 @@ log "$server database server on $mongo_uri"
 db=creator_profiles_bench_$(date +%s)
 port=$(free_port)
 base_url=http://127.0.0.1:$port
+mgmt_port=$(free_port) # health: the production build serves it on the management port only
 # shellcheck disable=SC2086 # jvm_opts is a list of options
 start_ns=$(date +%s%N)
 MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
   JWT_PUBLIC_KEY_LOCATION=$src/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
   QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
+  QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
   "$java_bin" -XX:MaxRAM="$memory_limit" -XX:MaxRAMPercentage=75 $jvm_opts -jar "$jar" >"$out/app.log" 2>&1 &
 APP_PID=$!
 ready_ms=
 for ((i = 0; i < 600; i++)); do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$out/app.log" >&2; die "the app exited during startup"; }
-  if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base_url/q/health/ready" || true) == 200 ]]; then
+  if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$mgmt_port/q/health/ready" || true) == 200 ]]; then
     ready_ms=$((($(date +%s%N) - start_ns) / 1000000)); break
   fi
   sleep 0.1

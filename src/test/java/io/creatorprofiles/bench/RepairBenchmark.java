@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
@@ -17,7 +19,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Projections;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend;
 
 /**
  * Not a test: bench/run-repair-benchmark.sh runs it. Seeds PROFILES profiles, 10% of the users duplicated, into an
@@ -33,9 +35,12 @@ public final class RepairBenchmark {
         Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         String external = System.getenv("BENCH_MONGODB_URI");
         MongoServer server = null;
+        FaultInjectingBackend backend = null;
         String uri = external;
         if (uri == null || uri.isBlank()) {
-            server = new MongoServer(new MemoryBackend());
+            // Never told to fail: used here for its count of the commands it receives.
+            backend = new FaultInjectingBackend();
+            server = new MongoServer(backend);
             uri = "mongodb://127.0.0.1:" + server.bind().getPort();
         }
         String database = "bench_" + System.currentTimeMillis();
@@ -69,6 +74,7 @@ public final class RepairBenchmark {
                     "-Djwt.issuer=https://bench.local", "-Dquarkus.log.level=WARN",
                     "-Dprofiles.duplicates.command-timeout=30m", "-Dprofiles.duplicates.report-limit=20",
                     "-jar", jar.toString(), "repair", "--apply");
+            Map<String, Integer> commandsBefore = backend == null ? Map.of() : backend.commandCounts();
             long repairStart = System.nanoTime();
             Process repair = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(Path.of("target/bench-repair.out").toFile()).start();
@@ -86,6 +92,9 @@ public final class RepairBenchmark {
             System.out.printf("ratio repair / plain full scan: %.1f%n", repairSeconds / scanSeconds);
             System.out.printf("repair JVM peak heap used (largest heap before a GC, from %s): %d MB of %s%n", gcLog,
                     BenchSupport.peakHeapMb(gcLog), xmx);
+            if (backend != null) {
+                printRoundTrips(commandsBefore, backend.commandCounts(), duplicatedUsers);
+            }
             if (repair.exitValue() != 0 || left != users) {
                 System.out.println("FAILED: see target/bench-repair.out");
                 System.exit(1);
@@ -95,6 +104,28 @@ public final class RepairBenchmark {
                 server.shutdownNow();
             }
         }
+    }
+
+    /**
+     * The commands the server received during the repair, by name, and per duplicated user: every request is one round
+     * trip (a cursor's getMore included). The driver's monitoring ({@code hello}, {@code isMaster}, {@code ping}) is
+     * listed but not counted.
+     */
+    private static void printRoundTrips(Map<String, Integer> before, Map<String, Integer> after, int duplicatedUsers) {
+        Set<String> monitoring = Set.of("hello", "ismaster", "ping");
+        long total = 0;
+        StringBuilder byName = new StringBuilder();
+        for (Map.Entry<String, Integer> entry : after.entrySet()) {
+            int during = entry.getValue() - before.getOrDefault(entry.getKey(), 0);
+            if (during == 0) {
+                continue;
+            }
+            byName.append(byName.isEmpty() ? "" : ", ").append(entry.getKey()).append(' ').append(during);
+            total += monitoring.contains(entry.getKey()) ? 0 : during;
+        }
+        System.out.printf("commands during the repair: %s%n", byName);
+        System.out.printf("round trips (monitoring excluded): %d = %.2f per duplicated user%n", total,
+                (double) total / duplicatedUsers);
     }
 
     /** Users with one profile, and every tenth user with 2 to 4 copies. Returns {users, duplicatedUsers, total}. */

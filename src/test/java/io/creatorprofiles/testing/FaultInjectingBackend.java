@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,6 +84,13 @@ public class FaultInjectingBackend extends MemoryBackend {
     public int commandsSeen(String command) {
         AtomicInteger seen = seen(command);
         return seen.get();
+    }
+
+    /** Every command name seen so far (lower case) with its count. */
+    public Map<String, Integer> commandCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        commands.forEach((name, count) -> counts.put(name, count.get()));
+        return counts;
     }
 
     private AtomicInteger seen(String command) {
