@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
@@ -43,6 +44,12 @@ public final class Tokens {
     public static String expired(String userId) {
         return sign(claims(userId, Set.of("user")).issuedAt(Instant.now().minusSeconds(7200))
                 .expiresAt(Instant.now().minusSeconds(3600)), devKey());
+    }
+
+    /** A user's token that expires {@code lifetime} from now. */
+    public static String userExpiringIn(String userId, Duration lifetime) {
+        return sign(Jwt.issuer(ISSUER).audience(AUDIENCE).subject(userId).upn(userId).groups(Set.of("user"))
+                .expiresIn(lifetime), devKey());
     }
 
     public static String wrongIssuer(String userId) {

@@ -17,6 +17,23 @@ public interface ProfilesConfig {
 
     Duplicates duplicates();
 
+    Auth auth();
+
+    interface Auth {
+        /** The memory of verified bearer tokens (io.creatorprofiles.auth.VerifiedTokens). */
+        VerifiedTokens verifiedTokens();
+
+        interface VerifiedTokens {
+            /** Token strings remembered after passing every check; 0 verifies every request. */
+            @WithDefault("10000")
+            long maxSize();
+
+            /** A remembered token is verified again after this long (and never used past its own exp). */
+            @WithDefault("60s")
+            Duration maxAge();
+        }
+    }
+
     /** Dev mode only: the in-process server started when no MONGODB_URI is given. */
     EmbeddedMongo embeddedMongo();
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.creatorprofiles.auth.VerifiedTokens;
 import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
@@ -24,6 +26,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.auth.principal.JWTParser;
 
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
@@ -34,6 +37,9 @@ class SecurityTest {
 
     @Inject
     UniqueUserIdIndex index;
+
+    @Inject
+    JWTParser parser;
 
     @BeforeEach
     void clean() {
@@ -50,6 +56,21 @@ class SecurityTest {
         request(kind).contentType(ContentType.JSON).body(Bodies.gallery("https://img.example/m.png"))
                 .put("/api/profiles/me/gallery").then().statusCode(401);
         assertEquals(0, store.countAll());
+    }
+
+    @Test
+    void theServiceAuthenticatesThroughTheMemoryOfVerifiedTokens() {
+        assertInstanceOf(VerifiedTokens.class, parser);
+    }
+
+    @Test
+    void aTokenThatWorkedIsStillRefusedOnceTamperedWith() {
+        String token = Tokens.user("alice");
+        given().auth().oauth2(token).get("/api/profiles/me").then().statusCode(200);
+        int last = token.length() - 2;
+        String tampered = token.substring(0, last) + (token.charAt(last) == 'A' ? 'B' : 'A') + token.substring(last + 1);
+        given().auth().oauth2(tampered).get("/api/profiles/me").then().statusCode(401);
+        given().auth().oauth2(token).get("/api/profiles/me").then().statusCode(200);
     }
 
     @Test
