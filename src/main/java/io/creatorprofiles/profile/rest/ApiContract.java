@@ -54,7 +54,8 @@ public class ApiContract implements OASFilter {
         if (personalInfo != null && personalInfo.getProperties() != null
                 && personalInfo.getProperties().get("categories") != null
                 && personalInfo.getProperties().get("categories").getItems() != null) {
-            personalInfo.getProperties().get("categories").getItems().maxLength(PersonalInfoRequest.CATEGORY_LENGTH);
+            personalInfo.getProperties().get("categories").getItems().maxLength(PersonalInfoRequest.CATEGORY_LENGTH)
+                    .pattern(Text.VISIBLE_CHARACTER);
         }
         REQUEST_SCHEMAS.forEach(name -> {
             Schema schema = schemas.get(name);

@@ -78,6 +78,11 @@ class BadInputTest {
                 Arguments.of("huge bio (60 KB)", INFO, "{\"displayName\": \"Bob\", \"bio\": \"" + "b".repeat(60_000) + "\"}"),
                 Arguments.of("missing displayName", INFO, "{\"bio\": \"no name\"}"),
                 Arguments.of("blank displayName", INFO, json("displayName", "   ")),
+                Arguments.of("displayName of control characters only", INFO, json("displayName", "\\u001d\\u0000\\t")),
+                Arguments.of("displayName of Unicode spaces only", INFO, json("displayName", "\\u2003\\u3000\\u00a0")),
+                Arguments.of("category of spaces only", INFO, "{\"displayName\": \"Bob\", \"categories\": [\"\\u2003 \"]}"),
+                Arguments.of("social network of spaces only", INFO, "{\"displayName\": \"Bob\", \"socialLinks\": "
+                        + "[{\"network\": \"   \", \"url\": \"https://s.example/x\"}]}"),
                 Arguments.of("javascript: website", INFO, "{\"displayName\": \"Bob\", \"website\": \"javascript:alert(1)\"}"),
                 Arguments.of("ftp website", INFO, "{\"displayName\": \"Bob\", \"website\": \"ftp://files.example/x\"}"),
                 Arguments.of("object where socialLinks array goes", INFO,
@@ -121,6 +126,16 @@ class BadInputTest {
                 .put(INFO).then()
                 .statusCode(400)
                 .body("violations.field", org.hamcrest.Matchers.hasItems("displayName", "socialLinks[0].url"));
+    }
+
+    @Test
+    void aTextWithOneVisibleCharacterAmongSpacesIsNotBlankAndIsSavedStripped() {
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"displayName\": \"\\u2003Ann\\u0009\", \"categories\": [\"\\u3000art\"],"
+                        + " \"socialLinks\": [{\"network\": \" x \", \"url\": \"https://s.example/x\"}]}")
+                .put(INFO).then()
+                .statusCode(200)
+                .body("personalInfo.displayName", is("Ann"));
     }
 
     @Test
