@@ -93,7 +93,7 @@ public interface ProfilesConfig {
         @WithDefault("2m")
         Duration leaseTtl();
 
-        /** Duplicated users repaired between two lease renewals. */
+        /** Not read any more (the lease is renewed on a timer); kept so that configurations that set it still start. */
         @WithDefault("50")
         int batchSize();
 
