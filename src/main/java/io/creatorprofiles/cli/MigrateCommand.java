@@ -7,8 +7,6 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
-import io.creatorprofiles.profile.duplicates.RepairLeaseLostException;
 import io.creatorprofiles.profile.migration.MigrationReport;
 import io.creatorprofiles.profile.migration.ProfileMigration;
 import picocli.CommandLine.Command;
@@ -34,18 +32,7 @@ public class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MigrationReport report;
-        try {
-            report = (apply ? migration.apply() : migration.dryRun()).await().atMost(config.duplicates().commandTimeout());
-        } catch (RepairLeaseHeldException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.LEASE_HELD;
-        } catch (RepairLeaseLostException e) {
-            // The repair of cross-type copies lost its lease to another runner part-way: say so, as the repair does.
-            System.err.println(e.getMessage());
-            return ExitCodes.LEASE_LOST;
-        }
-        System.out.println(mapper.writeValueAsString(report));
-        return report.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+        return LeasedJob.run(apply ? migration.apply() : migration.dryRun(), MigrationReport::complete,
+                config.duplicates().commandTimeout(), mapper);
     }
 }

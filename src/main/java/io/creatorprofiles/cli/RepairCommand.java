@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.profile.config.ProfilesConfig;
 import io.creatorprofiles.profile.duplicates.DuplicateRepair;
-import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
-import io.creatorprofiles.profile.duplicates.RepairLeaseLostException;
 import io.creatorprofiles.profile.duplicates.RepairReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,17 +31,7 @@ public class RepairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RepairReport report;
-        try {
-            report = (apply ? repair.apply() : repair.dryRun()).await().atMost(config.duplicates().commandTimeout());
-        } catch (RepairLeaseHeldException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.LEASE_HELD;
-        } catch (RepairLeaseLostException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.LEASE_LOST;
-        }
-        System.out.println(mapper.writeValueAsString(report));
-        return report.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+        return LeasedJob.run(apply ? repair.apply() : repair.dryRun(), RepairReport::complete,
+                config.duplicates().commandTimeout(), mapper);
     }
 }

@@ -203,7 +203,7 @@ public class DuplicateStore {
      * read. Done after the other copies are gone, so a unique index on userId cannot see two copies of one form.
      */
     public Uni<Boolean> canonicalizeUserId(ProfileCopy survivor) {
-        return ProfileCollections.available(profiles().updateOne(unchangedSinceRead(survivor),
+        return ProfileCollections.available(profiles().updateOne(survivor.unchangedSinceRead(),
                 Updates.set(CreatorProfile.USER_ID, CanonicalUserId.of(survivor.userId()))))
                 .map(result -> result.getModifiedCount() == 1);
     }
@@ -215,7 +215,7 @@ public class DuplicateStore {
     public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets) {
         List<Bson> changes = new ArrayList<>();
         sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
-        return ProfileCollections.available(profiles().findOneAndUpdate(unchangedSinceRead(survivor),
+        return ProfileCollections.available(profiles().findOneAndUpdate(survivor.unchangedSinceRead(),
                 Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
     }
 
@@ -233,7 +233,7 @@ public class DuplicateStore {
             return Uni.createFrom().item(0);
         }
         List<DeleteOneModel<Document>> deletes = losers.stream()
-                .map(loser -> new DeleteOneModel<Document>(unchangedSinceRead(loser))).toList();
+                .map(loser -> new DeleteOneModel<Document>(loser.unchangedSinceRead())).toList();
         return ProfileCollections.available(profiles().bulkWrite(deletes, new BulkWriteOptions().ordered(false)))
                 .map(BulkWriteResult::getDeletedCount);
     }
@@ -258,19 +258,5 @@ public class DuplicateStore {
         return ProfileCollections.available(profiles()
                 .find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
                 .collect().with(java.util.stream.Collectors.counting()));
-    }
-
-    /**
-     * The copy as read. One flat filter document rather than {@code $and} (the same match): servers that push only
-     * top-level equalities down to storage (FerretDB) then find the copy by {@code _id} instead of decoding the whole
-     * collection for each compare-and-set. A field the copy lacks matches only a document that lacks it too (or holds
-     * null), as an equality on null does.
-     */
-    private static Bson unchangedSinceRead(ProfileCopy copy) {
-        Document read = copy.document();
-        return new Document("_id", copy.id())
-                .append(CreatorProfile.USER_ID, read.get(CreatorProfile.USER_ID))
-                .append(CreatorProfile.VERSION, read.get(CreatorProfile.VERSION))
-                .append(CreatorProfile.UPDATED_AT, read.get(CreatorProfile.UPDATED_AT));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import io.creatorprofiles.profile.CreatorProfile;
 
@@ -39,7 +40,21 @@ public record ProfileCopy(Document document) {
         return document.get(CreatorProfile.VERSION);
     }
 
-    /** How many non-empty values the copy holds: personal-info fields, gallery items, other fields. */
+    /**
+     * The filter that matches this copy only while it is as read: its {@code _id}, {@code userId}, {@code version} and
+     * {@code updatedAt} (another writer's update moves updatedAt or version). The compare-and-set of every write of the
+     * repair and the migration. A field the copy lacks matches only a document that lacks it too (or holds null), as an
+     * equality on null does. One flat filter of plain equalities, not {@code $and}: the same match on MongoDB, and a
+     * shape that servers which only push top-level equalities down to storage can serve from an index
+     * (docs/benchmarks.md).
+     */
+    public Bson unchangedSinceRead() {
+        return new Document("_id", id())
+                .append(CreatorProfile.USER_ID, userId())
+                .append(CreatorProfile.VERSION, version())
+                .append(CreatorProfile.UPDATED_AT, document.get(CreatorProfile.UPDATED_AT));
+    }
+
     /**
      * Whether the copy holds anything a user saved through the API: a non-empty personal-info value or a gallery item.
      * A blank copy is what a get-or-create leaves (this service's, or the old code's when it did not find the
@@ -53,6 +68,7 @@ public record ProfileCopy(Document document) {
         return document.get(CreatorProfile.GALLERY) instanceof Collection<?> gallery && !gallery.isEmpty();
     }
 
+    /** How many non-empty values the copy holds: personal-info fields, gallery items, other fields. */
     public int completeness() {
         int filled = 0;
         if (document.get(CreatorProfile.PERSONAL_INFO) instanceof Map<?, ?> info) {

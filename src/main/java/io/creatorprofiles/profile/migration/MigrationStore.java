@@ -22,6 +22,7 @@ import com.mongodb.client.model.WriteModel;
 
 import io.creatorprofiles.profile.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.duplicates.ProfileCopy;
 import io.creatorprofiles.profile.repository.ProfileCollections;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -129,7 +130,7 @@ public class MigrationStore {
                 changes.add(Updates.set(CreatorProfile.VERSION, FIRST_VERSION));
             }
             if (!changes.isEmpty()) {
-                writes.add(new UpdateOneModel<>(asRead(document), Updates.combine(changes)));
+                writes.add(new UpdateOneModel<>(new ProfileCopy(document).unchangedSinceRead(), Updates.combine(changes)));
             }
         }
         if (writes.isEmpty()) {
@@ -155,19 +156,5 @@ public class MigrationStore {
     private static boolean isUniqueCollision(BulkWriteError error) {
         return error.getCategory() == ErrorCategory.DUPLICATE_KEY
                 || (error.getMessage() != null && error.getMessage().contains(FERRETDB_UNIQUE));
-    }
-
-    /**
-     * The document as read, by the fields that show a change: another writer's update moves updatedAt or version. A
-     * document without a version is matched by {@code version: null}, which matches a missing field (and an explicit
-     * null, which nothing writes). One flat filter of plain equalities, not {@code $and}: the same match on MongoDB,
-     * and a shape that servers which only push top-level equalities down to storage can serve from an index
-     * (docs/benchmarks.md).
-     */
-    private static Bson asRead(Document document) {
-        return new Document("_id", document.get("_id"))
-                .append(CreatorProfile.USER_ID, document.get(CreatorProfile.USER_ID))
-                .append(CreatorProfile.UPDATED_AT, document.get(CreatorProfile.UPDATED_AT))
-                .append(CreatorProfile.VERSION, document.get(CreatorProfile.VERSION));
     }
 }

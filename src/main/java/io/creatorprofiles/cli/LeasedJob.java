@@ -1,0 +1,37 @@
+package io.creatorprofiles.cli;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
+import io.creatorprofiles.profile.duplicates.RepairLeaseLostException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * How a one-off command runs a job that takes the maintenance lease (repair, migrate): waits for its report, prints
+ * it as JSON, and turns the outcome into the exit code both commands document.
+ */
+final class LeasedJob {
+
+    private LeasedJob() {
+    }
+
+    static <R> int run(Uni<R> job, Predicate<R> complete, Duration timeout, ObjectMapper mapper)
+            throws JsonProcessingException {
+        R report;
+        try {
+            report = job.await().atMost(timeout);
+        } catch (RepairLeaseHeldException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.LEASE_HELD;
+        } catch (RepairLeaseLostException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.LEASE_LOST;
+        }
+        System.out.println(mapper.writeValueAsString(report));
+        return complete.test(report) ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+    }
+}
