@@ -51,6 +51,13 @@ public class DuplicateStore {
     private static final int NOT_IMPLEMENTED = 238;
     private static final int JOIN_BATCH = 500;
     /**
+     * Marks a joined group whose copies all held the string form when counted: {@link #copiesOf} reads them by that one
+     * value. An equality on one field is the filter every server can serve from an index (FerretDB pushes no
+     * {@code $in} down to its backend); the string form is also the one a repair leaves, so the read after a merge
+     * still finds the survivor.
+     */
+    static final String STRINGS_ONLY = "stringsOnly";
+    /**
      * The group key: a userId as its canonical string ({@link CanonicalUserId#of}); {@code $convert} turns an ObjectId
      * into its hex form and leaves a string as it is.
      */
@@ -120,8 +127,11 @@ public class DuplicateStore {
                         .map(group -> (Object) CanonicalUserId.legacyForm(group.getString("_id"))).filter(Objects::nonNull)
                         .toList())
                         .onItem().transformToMulti(objectIdCounts -> Multi.createFrom().iterable(batch.stream()
-                                .map(group -> canonicalGroup(group.getString("_id"), count(group)
-                                        + objectIdCounts.getOrDefault(group.getString("_id"), 0)))
+                                .map(group -> {
+                                    int objectIds = objectIdCounts.getOrDefault(group.getString("_id"), 0);
+                                    Document joined = canonicalGroup(group.getString("_id"), count(group) + objectIds);
+                                    return objectIds == 0 ? joined.append(STRINGS_ONLY, true) : joined;
+                                })
                                 .toList())));
         Multi<Document> fromObjectIds = groupsOfType("objectId", false)
                 .group().intoLists().of(JOIN_BATCH)
@@ -188,11 +198,14 @@ public class DuplicateStore {
      * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
      * come from grouping by the canonical userId, which no write changes (a repair or migration only rewrites an
      * ObjectId into its own string form), so they are all this user's. Otherwise by the user's stored forms: the
-     * string and, when the string is one, the ObjectId.
+     * string alone when the group is {@link #STRINGS_ONLY}, else the string and, when the string is one, the ObjectId.
+     * Like the ids, the forms are those seen when the groups were counted.
      */
     public Uni<List<Document>> copiesOf(Document group, int limit) {
+        String canonical = String.valueOf(group.get("_id"));
         Bson filter = group.containsKey("ids") ? in("_id", group.getList("ids", Object.class))
-                : in(CreatorProfile.USER_ID, CanonicalUserId.storedForms(String.valueOf(group.get("_id"))));
+                : Boolean.TRUE.equals(group.get(STRINGS_ONLY)) ? eq(CreatorProfile.USER_ID, canonical)
+                        : in(CreatorProfile.USER_ID, CanonicalUserId.storedForms(canonical));
         return ProfileCollections.available(profiles().find(filter, new FindOptions()
                 .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
                 .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());

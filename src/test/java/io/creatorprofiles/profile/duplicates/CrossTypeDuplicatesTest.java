@@ -22,6 +22,7 @@ import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.profile.index.UniqueUserIdIndex;
 import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
@@ -112,6 +113,49 @@ class CrossTypeDuplicatesTest {
         for (String legacy : IncidentProfiles.LEGACY_USERS) {
             assertEquals(1, store.count(Filters.eq("userId", new ObjectId(legacy))), "not a duplicate: left to the migration");
         }
+    }
+
+    /**
+     * Without {@code $push}/{@code $convert} in {@code $group} (FerretDB 1.x), the groups come from the join and carry no
+     * ids: a user whose copies all hold the string is read by an equality on it (the one filter FerretDB pushes down to
+     * its backend, so an index there can serve it); a user with both forms by both. Planted: the refusal, on the
+     * embedded server, whose command log shows the filters.
+     */
+    @Test
+    void withoutPushInGroupAStringOnlyUserIsReadByEqualityAndAMixedUserByBothForms() {
+        assumeFalse(TestMongo.current().isFerretDb(), "the command log is the embedded server's");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        String stringOnly = "string-only-user";
+        IncidentProfiles.plantBeforeTheFix(store);
+        store.insert(List.of(copyOf(stringOnly, "eeee00000000000000000011", 1_750_000_000_000L),
+                copyOf(stringOnly, "eeee00000000000000000012", 1_760_000_000_000L)));
+        long mark = backend.mark();
+        backend.failNext(1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
+                "planted: $push is not implemented"));
+
+        RepairReport report = repair.apply().await().atMost(WAIT);
+
+        assertEquals(2, report.usersRepaired());
+        assertEquals(1, store.countFor(stringOnly));
+        assertEquals(1, store.countFor(IncidentProfiles.USER));
+        Set<String> filters = new HashSet<>();
+        for (de.bwaldvogel.mongo.bson.Document find : backend.receivedSince(mark, "find")) {
+            Object filter = find.get("filter");
+            if (filter instanceof de.bwaldvogel.mongo.bson.Document document && document.containsKey("userId")) {
+                filters.add(String.valueOf(document.get("userId")));
+            }
+        }
+        assertTrue(filters.contains(stringOnly), "read by equality on the string: " + filters);
+        assertTrue(filters.stream().anyMatch(f -> f.contains("$in") && f.contains(IncidentProfiles.USER)),
+                "the user with both forms is read by both: " + filters);
+        assertEquals(2, filters.size(), "no other userId filter: " + filters);
+    }
+
+    private static Document copyOf(String userId, String id, long updatedAt) {
+        return new Document("_id", new ObjectId(id)).append("userId", userId)
+                .append("personalInfo", new Document("displayName", "d" + updatedAt)).append("gallery", List.of())
+                .append("createdAt", new java.util.Date(1_750_000_000_000L))
+                .append("updatedAt", new java.util.Date(updatedAt)).append("version", 1L);
     }
 
     @Test
