@@ -11,5 +11,5 @@ if [[ "${SKIP_PACKAGE:-0}" != 1 ]]; then
   ./mvnw -B -q package -DskipTests
 fi
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-exec java -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   -Dbench.profiles="$PROFILES" -Dbench.xmx="${BENCH_XMX:-128m}" -Dbench.lookupIndex="${BENCH_LOOKUP_INDEX:-}" io.creatorprofiles.bench.RepairBenchmark

@@ -1,13 +1,22 @@
 package io.creatorprofiles.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -25,7 +34,9 @@ import io.creatorprofiles.testing.FaultInjectingBackend;
  * Not a test: bench/run-repair-benchmark.sh runs it. Seeds PROFILES profiles, 10% of the users duplicated, into an
  * embedded mongo-java-server (or BENCH_MONGODB_URI), times one plain full scan, then runs the packaged service's
  * {@code repair --apply} as a separate JVM with the given -Xmx (a Kubernetes Job), times it, checks the result and
- * reads the repair JVM's peak heap from its GC log.
+ * reads the repair JVM's peak heap from its GC log. The commands the server received during the repair are counted by
+ * the embedded server itself, or read from FerretDB's request counters when BENCH_FERRETDB_METRICS names its metrics
+ * page (bench/ferretdb-postgresql.sh sets it).
  */
 public final class RepairBenchmark {
 
@@ -34,6 +45,7 @@ public final class RepairBenchmark {
         String xmx = System.getProperty("bench.xmx", "128m");
         Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         String external = System.getenv("BENCH_MONGODB_URI");
+        String ferretDbMetrics = System.getenv("BENCH_FERRETDB_METRICS");
         MongoServer server = null;
         FaultInjectingBackend backend = null;
         String uri = external;
@@ -74,7 +86,8 @@ public final class RepairBenchmark {
                     "-Djwt.issuer=https://bench.local", "-Dquarkus.log.level=WARN",
                     "-Dprofiles.duplicates.command-timeout=30m", "-Dprofiles.duplicates.report-limit=20",
                     "-jar", jar.toString(), "repair", "--apply");
-            Map<String, Integer> commandsBefore = backend == null ? Map.of() : backend.commandCounts();
+            Map<String, Integer> commandsBefore = backend != null ? backend.commandCounts()
+                    : ferretDbMetrics != null ? ferretDbRequests(ferretDbMetrics) : Map.of();
             long repairStart = System.nanoTime();
             Process repair = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(Path.of("target/bench-repair.out").toFile()).start();
@@ -94,6 +107,8 @@ public final class RepairBenchmark {
                     BenchSupport.peakHeapMb(gcLog), xmx);
             if (backend != null) {
                 printRoundTrips(commandsBefore, backend.commandCounts(), duplicatedUsers);
+            } else if (ferretDbMetrics != null) {
+                printRoundTrips(commandsBefore, ferretDbRequests(ferretDbMetrics), duplicatedUsers);
             }
             if (repair.exitValue() != 0 || left != users) {
                 System.out.println("FAILED: see target/bench-repair.out");
@@ -108,11 +123,11 @@ public final class RepairBenchmark {
 
     /**
      * The commands the server received during the repair, by name, and per duplicated user: every request is one round
-     * trip (a cursor's getMore included). The driver's monitoring ({@code hello}, {@code isMaster}, {@code ping}) is
-     * listed but not counted.
+     * trip (a cursor's getMore included). The driver's own traffic (monitoring: {@code hello}, {@code isMaster},
+     * {@code ping}; its handshake; {@code endSessions} at close) is listed but not counted.
      */
     private static void printRoundTrips(Map<String, Integer> before, Map<String, Integer> after, int duplicatedUsers) {
-        Set<String> monitoring = Set.of("hello", "ismaster", "ping");
+        Set<String> monitoring = Set.of("hello", "ismaster", "ping", "endsessions", HANDSHAKE);
         long total = 0;
         StringBuilder byName = new StringBuilder();
         for (Map.Entry<String, Integer> entry : after.entrySet()) {
@@ -126,6 +141,30 @@ public final class RepairBenchmark {
         System.out.printf("commands during the repair: %s%n", byName);
         System.out.printf("round trips (monitoring excluded): %d = %.2f per duplicated user%n", total,
                 (double) total / duplicatedUsers);
+    }
+
+    /** How FerretDB's counters name the driver's first handshake: a legacy OP_QUERY it does not name. */
+    private static final String HANDSHAKE = "handshake (op_query)";
+    private static final Pattern FERRETDB_REQUESTS = Pattern
+            .compile("^ferretdb_client_requests_total\\{command=\"([^\"]+)\",opcode=\"([^\"]+)\"} (\\d+)$");
+
+    /** FerretDB's request counters ({@code ferretdb_client_requests_total}) by command name, lower case. */
+    private static Map<String, Integer> ferretDbRequests(String metricsUrl) throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (page.statusCode() != 200) {
+            throw new IllegalStateException(metricsUrl + " answered " + page.statusCode());
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String line : page.body().split("\n")) {
+            Matcher m = FERRETDB_REQUESTS.matcher(line.trim());
+            if (m.matches()) {
+                String name = "OP_QUERY".equals(m.group(2)) ? HANDSHAKE : m.group(1).toLowerCase(Locale.ROOT);
+                counts.merge(name, Integer.parseInt(m.group(3)), Integer::sum);
+            }
+        }
+        return counts;
     }
 
     /** Users with one profile, and every tenth user with 2 to 4 copies. Returns {users, duplicatedUsers, total}. */
