@@ -59,7 +59,8 @@ public final class MigrationBenchmark {
                     "-Dquarkus.mongodb.connection-string=" + uri, "-Dquarkus.mongodb.database=" + database,
                     "-Dquarkus.http.port=0", "-Djwt.public-key-location=dev-keys/publicKey.pem",
                     "-Djwt.issuer=https://bench.local", "-Dquarkus.log.level=WARN",
-                    "-Dprofiles.duplicates.command-timeout=30m", "-jar", jar.toString(), "migrate", "--apply");
+                    "-Dprofiles.duplicates.command-timeout=30m", "-Dquarkus.mongodb.read-timeout=10m", "-jar", jar.toString(),
+                    "migrate", "--apply");
             long start = System.nanoTime();
             Process migrate = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(Path.of("target/bench-migrate.out").toFile()).start();

@@ -85,6 +85,8 @@ public final class RepairBenchmark {
                     "-Dquarkus.http.port=0", "-Djwt.public-key-location=dev-keys/publicKey.pem",
                     "-Djwt.issuer=https://bench.local", "-Dquarkus.log.level=WARN",
                     "-Dprofiles.duplicates.command-timeout=30m", "-Dprofiles.duplicates.report-limit=20",
+                    // As the Job manifest sets it: one aggregation over the whole collection may outlast 30 s.
+                    "-Dquarkus.mongodb.read-timeout=10m",
                     "-jar", jar.toString(), "repair", "--apply");
             Map<String, Integer> commandsBefore = backend != null ? backend.commandCounts()
                     : ferretDbMetrics != null ? ferretDbRequests(ferretDbMetrics) : Map.of();

@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 
+import com.mongodb.MongoSocketReadTimeoutException;
+
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.DatabaseUnavailableException;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -67,7 +69,12 @@ public class ProfileCollections {
     }
 
     private static Throwable unavailable(Throwable failure) {
-        return failure instanceof DatabaseUnavailableException ? failure
-                : new DatabaseUnavailableException("MongoDB is not reachable", failure);
+        if (failure instanceof DatabaseUnavailableException) {
+            return failure;
+        }
+        // Said apart: the server was reached, but one command (an aggregation over a large collection) took longer.
+        return new DatabaseUnavailableException(failure instanceof MongoSocketReadTimeoutException
+                ? "MongoDB did not answer one command within quarkus.mongodb.read-timeout"
+                : "MongoDB is not reachable", failure);
     }
 }
