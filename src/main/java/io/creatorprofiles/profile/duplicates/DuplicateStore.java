@@ -115,13 +115,32 @@ public class DuplicateStore {
     }
 
     /**
-     * The same groups, counts only, for a server whose {@code $group} knows neither {@code $push} nor {@code $convert}:
-     * string userIds grouped on the server, each group's ObjectId twins counted in batches; then ObjectId userIds
-     * grouped on the server, each one's string copies counted in batches (a user already listed from the string side,
-     * with two string copies or more, is not listed again). Memory: one batch of groups at a time.
+     * The same groups, counts only, for a server whose {@code $group} knows neither {@code $push} nor {@code $convert}
+     * (FerretDB 1.x, whose {@code $group} also compares every document with every group found so far, so grouping a
+     * collection's userIds there takes time in the square of its size). No {@code $group} over the collection: the
+     * stored userIds of one BSON type come sorted from the server, and runs of equal values are counted here as they
+     * stream by. String userIds with two documents or more come first; when the collection holds ObjectId userIds at
+     * all (a single-document probe), each batch of them has its ObjectId twins counted, and the ObjectId userIds follow,
+     * each with its string copies counted (a user already listed from the string side is not listed again). Without
+     * ObjectId userIds (every collection after the migration), the string side is the answer and its groups are
+     * {@link #STRINGS_ONLY}. Memory: one batch of groups at a time.
      */
     private Multi<Document> canonicalGroupsByJoin() {
-        Multi<Document> fromStrings = groupsOfType("string", true)
+        // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
+        // (null sorts first there too): the repair reports it and never merges it.
+        Multi<Document> withoutUserId = ProfileCollections.available(profiles().countDocuments(
+                Filters.eq(CreatorProfile.USER_ID, null))).toMulti()
+                .filter(count -> count > 1)
+                .map(count -> new Document("_id", null).append("count", count.intValue()));
+        Multi<Document> joined = anyOfType("objectId").toMulti().onItem().transformToMultiAndConcatenate(objectIds -> objectIds
+                ? Multi.createBy().concatenating().streams(stringsWithTwins(), objectIdsWithTwins())
+                : runsOfType("string").filter(run -> count(run) > 1)
+                        .map(run -> canonicalGroup(run.getString("_id"), count(run)).append(STRINGS_ONLY, true)));
+        return ProfileCollections.available(Multi.createBy().concatenating().streams(withoutUserId, joined));
+    }
+
+    private Multi<Document> stringsWithTwins() {
+        return runsOfType("string").filter(run -> count(run) > 1)
                 .group().intoLists().of(JOIN_BATCH)
                 .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
                         .map(group -> (Object) CanonicalUserId.legacyForm(group.getString("_id"))).filter(Objects::nonNull)
@@ -133,7 +152,10 @@ public class DuplicateStore {
                                     return objectIds == 0 ? joined.append(STRINGS_ONLY, true) : joined;
                                 })
                                 .toList())));
-        Multi<Document> fromObjectIds = groupsOfType("objectId", false)
+    }
+
+    private Multi<Document> objectIdsWithTwins() {
+        return runsOfType("objectId")
                 .group().intoLists().of(JOIN_BATCH)
                 .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
                         .map(group -> (Object) CanonicalUserId.of(group.get("_id"))).toList())
@@ -146,26 +168,55 @@ public class DuplicateStore {
                                 })
                                 .filter(group -> group != null && count(group) > 1)
                                 .toList())));
-        // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
-        // (null sorts first there too): the repair reports it and never merges it.
-        Multi<Document> withoutUserId = ProfileCollections.available(profiles().countDocuments(
-                Filters.eq(CreatorProfile.USER_ID, null))).toMulti()
-                .filter(count -> count > 1)
-                .map(count -> new Document("_id", null).append("count", count.intValue()));
-        return ProfileCollections.available(
-                Multi.createBy().concatenating().streams(withoutUserId, fromStrings, fromObjectIds));
     }
 
-    /** userIds of one BSON type with their number of documents, in userId order; with {@code onlyRepeated}, count > 1. */
-    private Multi<Document> groupsOfType(String type, boolean onlyRepeated) {
-        List<Bson> pipeline = new ArrayList<>();
-        pipeline.add(Aggregates.match(Filters.type(CreatorProfile.USER_ID, type)));
-        pipeline.add(Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)));
-        if (onlyRepeated) {
-            pipeline.add(Aggregates.match(Filters.gt("count", 1)));
+    /** Whether any profile's userId has this BSON type: the first match ends the search. */
+    private Uni<Boolean> anyOfType(String type) {
+        return profiles().find(Filters.type(CreatorProfile.USER_ID, type),
+                new FindOptions().projection(Projections.include("_id")).limit(1).batchSize(1))
+                .collect().first().map(Objects::nonNull);
+    }
+
+    /**
+     * The userIds of one BSON type with their number of documents, {@code {_id: userId, count}}, in the server's userId
+     * order: the values come sorted and projected ({@code allowDiskUse}), and each run of equal values becomes one
+     * document here when the next value differs, or at the end.
+     */
+    private Multi<Document> runsOfType(String type) {
+        List<Bson> pipeline = List.of(Aggregates.match(Filters.type(CreatorProfile.USER_ID, type)),
+                Aggregates.sort(Sorts.ascending(CreatorProfile.USER_ID)),
+                Aggregates.project(Projections.fields(Projections.include(CreatorProfile.USER_ID),
+                        Projections.excludeId())));
+        return Multi.createFrom().deferred(() -> {
+            Runs runs = new Runs();
+            Multi<Object> values = profiles().aggregate(pipeline, Document.class,
+                    new AggregateOptions().allowDiskUse(true).batchSize(JOIN_BATCH * 4))
+                    .map(document -> document.get(CreatorProfile.USER_ID));
+            return Multi.createBy().concatenating().streams(values, Multi.createFrom().item(Runs.END))
+                    .onItem().transformToIterable(runs::next);
+        });
+    }
+
+    /** Counts runs of equal values in a sorted stream, one subscription's state. */
+    static final class Runs {
+
+        /** Follows the last value, so the last run is counted too. */
+        static final Object END = new Object();
+
+        private Object current;
+        private int count;
+
+        /** The run this value ends, if it ends one: {@code {_id: value, count}}; empty while the run goes on. */
+        List<Document> next(Object value) {
+            if (count > 0 && value.equals(current)) {
+                count++;
+                return List.of();
+            }
+            List<Document> ended = count == 0 ? List.of() : List.of(new Document("_id", current).append("count", count));
+            current = value;
+            count = value == END ? 0 : 1;
+            return ended;
         }
-        pipeline.add(Aggregates.sort(Sorts.ascending("_id")));
-        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(JOIN_BATCH));
     }
 
     /** How many documents hold each of these stored userIds, keyed by canonical form. */

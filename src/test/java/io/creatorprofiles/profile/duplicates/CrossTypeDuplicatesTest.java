@@ -141,7 +141,9 @@ class CrossTypeDuplicatesTest {
         Set<String> filters = new HashSet<>();
         for (de.bwaldvogel.mongo.bson.Document find : backend.receivedSince(mark, "find")) {
             Object filter = find.get("filter");
-            if (filter instanceof de.bwaldvogel.mongo.bson.Document document && document.containsKey("userId")) {
+            // Reads of copies; not the probe for ObjectId userIds ({$type}).
+            if (filter instanceof de.bwaldvogel.mongo.bson.Document document && document.containsKey("userId")
+                    && !String.valueOf(document.get("userId")).contains("$type")) {
                 filters.add(String.valueOf(document.get("userId")));
             }
         }
@@ -149,6 +151,41 @@ class CrossTypeDuplicatesTest {
         assertTrue(filters.stream().anyMatch(f -> f.contains("$in") && f.contains(IncidentProfiles.USER)),
                 "the user with both forms is read by both: " + filters);
         assertEquals(2, filters.size(), "no other userId filter: " + filters);
+    }
+
+    /**
+     * The same refusal on a collection without ObjectId userIds (every collection after the migration): the groups come
+     * from one sorted stream of the string userIds, with no {@code $group} by userId and no twin counting.
+     */
+    @Test
+    void withoutPushInGroupAndWithoutObjectIdsTheGroupsComeFromOneSortedStreamOfStrings() {
+        assumeFalse(TestMongo.current().isFerretDb(), "the command log is the embedded server's");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        store.dropMaintenance();
+        store.replaceProfilesWith(List.of(copyOf("user-a", "eeee00000000000000000021", 1_750_000_000_000L),
+                copyOf("user-b", "eeee00000000000000000022", 1_750_000_000_000L),
+                copyOf("user-b", "eeee00000000000000000023", 1_760_000_000_000L),
+                copyOf("user-c", "eeee00000000000000000024", 1_750_000_000_000L),
+                copyOf("user-c", "eeee00000000000000000025", 1_760_000_000_000L),
+                copyOf("user-c", "eeee00000000000000000026", 1_770_000_000_000L),
+                copyOf("user-d", "eeee00000000000000000027", 1_750_000_000_000L)), List.of());
+        long mark = backend.mark();
+        backend.failNext(1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
+                "planted: $push is not implemented"));
+
+        ScanReport report = scan.scan().await().atMost(WAIT);
+
+        assertEquals(2, report.usersAffected());
+        assertEquals(3, report.surplusDocuments());
+        assertEquals(List.of("user-b", "user-c"), report.users().stream().map(ScanReport.DuplicatedUser::userId).toList());
+        assertEquals(List.of(2, 3), report.users().stream().map(ScanReport.DuplicatedUser::copies).toList());
+        List<String> pipelines = backend.receivedSince(mark, "aggregate").stream()
+                .map(command -> String.valueOf(command.get("pipeline"))).toList();
+        assertTrue(pipelines.get(0).contains("$convert"), "the refused grouping first: " + pipelines);
+        List<String> after = pipelines.subList(1, pipelines.size());
+        assertTrue(after.stream().noneMatch(p -> p.contains("$in") || p.contains("\"$userId\"")),
+                "no grouping by userId, no twin counts: " + after);
+        assertEquals(1, after.stream().filter(p -> p.contains("$sort")).count(), "one sorted stream: " + after);
     }
 
     private static Document copyOf(String userId, String id, long updatedAt) {
