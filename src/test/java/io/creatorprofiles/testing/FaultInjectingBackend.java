@@ -26,6 +26,7 @@ public class FaultInjectingBackend extends MemoryBackend {
     }
 
     private final AtomicReference<Fault> fault = new AtomicReference<>();
+    private final AtomicReference<String> armedBy = new AtomicReference<>();
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
@@ -35,6 +36,14 @@ public class FaultInjectingBackend extends MemoryBackend {
     private long receivedTotal;
 
     public void failNext(int times, Fault next) {
+        armedBy.set(null);
+        fault.set(next);
+        remaining.set(times);
+    }
+
+    /** As {@link #failNext}, armed only once a command named {@code trigger} has been received. */
+    public void failNextAfter(String trigger, int times, Fault next) {
+        armedBy.set(trigger);
         fault.set(next);
         remaining.set(times);
     }
@@ -48,6 +57,7 @@ public class FaultInjectingBackend extends MemoryBackend {
     }
 
     public void clearFaults() {
+        armedBy.set(null);
         remaining.set(0);
         fault.set(null);
         acknowledged.clear();
@@ -118,8 +128,9 @@ public class FaultInjectingBackend extends MemoryBackend {
             ok.put("ok", 1.0);
             return ok;
         }
+        armedBy.getAndUpdate(trigger -> trigger != null && trigger.equalsIgnoreCase(command) ? null : trigger);
         Fault planned = fault.get();
-        if (planned != null && planned.command().equalsIgnoreCase(command)
+        if (planned != null && armedBy.get() == null && planned.command().equalsIgnoreCase(command)
                 && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             injected.incrementAndGet();
             throw new MongoServerError(planned.code(), planned.codeName(), planned.message());

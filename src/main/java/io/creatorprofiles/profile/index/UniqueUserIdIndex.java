@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.bson.Document;
 
+import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoServerException;
 
 import io.creatorprofiles.cli.RunMode;
@@ -181,8 +182,9 @@ public class UniqueUserIdIndex {
             return repository.createUniqueUserIdIndex()
                     // A server may acknowledge a unique index over duplicates (the H2 backend of the dev server does on a
                     // second attempt), and duplicates may have landed since the count: the data has the last word.
-                    // One count per index build, which is rare.
-                    .flatMap(created -> countDuplicates())
+                    // One count per index build, which is rare. If that count fails, the index stands but is not yet
+                    // relied on: said as such, and the next check (the index present) decides.
+                    .flatMap(created -> countDuplicates().onFailure().transform(CountAfterBuildFailed::new))
                     .map(after -> {
                         if (after > 0) {
                             return legacy > 0 ? legacyFound(legacy, null, after) : duplicatesFound(after, null);
@@ -286,10 +288,23 @@ public class UniqueUserIdIndex {
      */
     private static Status unchecked(Throwable failure, Status before, String index) {
         boolean open = before.writesOpen() && Objects.equals(before.index(), index);
-        String prefix = stateOf(failure) == State.UNREACHABLE ? "MongoDB is not reachable: " : "checking failed: ";
+        String prefix = stateOf(failure) == State.UNREACHABLE ? unavailableText(failure) : "checking failed: ";
         return new Status(stateOf(failure), prefix + messageOf(failure)
                 + (open ? "; profile writes stay open on the last completed check (" + index + " in place)" : ""),
                 index, before.duplicatedUserIds(), before.legacyDocuments(), open, Instant.now());
+    }
+
+    /**
+     * How an unavailable database is named: a count the server stopped at its time limit (maxTimeMS) was answered by a
+     * reachable server, which took longer than profiles.index.check-time-limit.
+     */
+    private static String unavailableText(Throwable failure) {
+        if (!(failure instanceof DatabaseUnavailableException)) {
+            return "";
+        }
+        return failure.getCause() instanceof MongoExecutionTimeoutException
+                ? "MongoDB did not finish the count within profiles.index.check-time-limit: "
+                : "MongoDB is not reachable: ";
     }
 
     private static State stateOf(Throwable failure) {
@@ -302,11 +317,23 @@ public class UniqueUserIdIndex {
                 : failure.getMessage();
     }
 
+    /** The duplicate count after a build that the server acknowledged failed. */
+    private static final class CountAfterBuildFailed extends RuntimeException {
+        CountAfterBuildFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
     /** What the server answered to creating uniq_userId, in an operator's words. */
     private Uni<Status> refused(Throwable failure, String sameKey) {
+        if (failure instanceof CountAfterBuildFailed count) {
+            return Uni.createFrom().item(Status.closed(stateOf(count.getCause()), NAME + " created; counting duplicates "
+                    + "after the build failed (" + unavailableText(count.getCause()) + messageOf(count.getCause())
+                    + "): not relied on until a check counts them", null));
+        }
         if (failure instanceof DatabaseUnavailableException) {
-            return Uni.createFrom().item(Status.closed(State.UNREACHABLE,
-                    "MongoDB is not reachable: " + messageOf(failure), null));
+            return Uni.createFrom().item(Status.closed(State.UNREACHABLE, unavailableText(failure) + messageOf(failure),
+                    null));
         }
         if (failure instanceof MongoServerException server && server.getCode() == INDEX_OPTIONS_CONFLICT) {
             return Uni.createFrom().item(Status.closed(State.CONFLICT, "MongoDB refused " + NAME + " (code 85, "

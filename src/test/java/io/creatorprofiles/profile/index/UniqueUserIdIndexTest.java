@@ -192,6 +192,36 @@ class UniqueUserIdIndexTest {
         assertEquals(2, store.countFor("h2"));
     }
 
+    /**
+     * A server that builds the index but stops the count after it at its time limit (FerretDB 1.x's grouping takes time
+     * in the square of the collection's size): the status says the index was created and the count did not finish,
+     * not "MongoDB is not reachable"; writes stay closed until a check counts, and the next one does.
+     */
+    @Test
+    void aCountStoppedAtItsTimeLimitAfterTheBuildIsReportedAsSuchAndTheNextCheckDecides() {
+        assumeTrue(TestMongo.current().isEmbedded(), "plants a server that stops the count");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        store.replaceProfilesWith(List.of(new Document("userId", "slow-1"), new Document("userId", "slow-2")), List.of());
+        backend.failNextAfter("createIndexes", 1, new FaultInjectingBackend.Fault("aggregate", 50, "MaxTimeMSExpired",
+                "planted: operation exceeded time limit"));
+        try {
+            UniqueUserIdIndex.Status status = ensure();
+
+            assertEquals(State.UNREACHABLE, status.state(), status.detail());
+            String detail = status.detail();
+            assertTrue(detail.startsWith("uniq_userId created; counting duplicates after the build failed (MongoDB did "
+                    + "not finish the count within profiles.index.check-time-limit: "), detail);
+            assertTrue(detail.contains("planted: operation exceeded time limit"), detail);
+            assertTrue(detail.endsWith("): not relied on until a check counts them"), detail);
+            assertFalse(status.writesOpen());
+            assertEquals(Boolean.TRUE, indexNamed("uniq_userId").get("unique"));
+        } finally {
+            backend.clearFaults();
+        }
+
+        assertEquals(State.READY, ensure().state());
+    }
+
     @Test
     void anIndexNamedUniqUserIdWithAnotherDefinitionIsAConflictAndIsLeftAlone() {
         store.replaceProfilesWith(List.of(new Document("userId", "x")),
