@@ -121,8 +121,10 @@ case $server in
     line=$(FERRETDB_STATE=$out/ferretdb "$REPO/scripts/ferretdb.sh" start | grep '^FERRETDB_URI=') || die "FerretDB did not start"
     mongo_uri=${line#FERRETDB_URI=}
     mongo_uri=${mongo_uri%/}
+    DB_PID=$(sed -n 's/^FERRETDB_PID=//p' "$out/ferretdb/env")
     ;;
 esac
+DB_PID=${DB_PID:-$MONGO_PID}
 log "$server database server on $mongo_uri"
 
 # 3. The service: production profile, heap sized as a container limit of $memory_limit sizes it; start -> ready.
@@ -163,7 +165,7 @@ rss_after_warmup=$(kib "$APP_PID" VmRSS)
 # 5. Ceiling and service, round by round.
 bench_rc=0
 # shellcheck disable=SC2086
-java -Xmx1g -cp "$cp" -Dbench.mongoUri="$mongo_uri" -Dbench.database="$db" -Dbench.appPid="$APP_PID" \
+java -Xmx1g -cp "$cp" -Dbench.mongoUri="$mongo_uri" -Dbench.database="$db" -Dbench.appPid="$APP_PID" -Dbench.dbPid="$DB_PID" \
   -Dbench.baseUrl="$base_url" -Dbench.loadTool="$out/load-tool" -Dbench.key="$src/dev-keys/privateKey.pem" \
   -Dbench.out="$out/results.json" -Dbench.requests="$requests" -Dbench.rounds="$rounds" -Dbench.users="$users" \
   -Dbench.concurrency="$concurrency" ${profile:+-Dbench.profiler="$profiler_jar"} \

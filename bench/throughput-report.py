@@ -35,6 +35,8 @@ def table(r):
     lines += ["", f"Hot key: service p99 with {r['hot_share']:.0%} of writes on one user {hot['p99_ms']:.2f} ms vs "
               f"{uni['p99_ms']:.2f} ms uniform = **{hot['p99_ms'] / uni['p99_ms']:.2f}×** (target ≤ 2×); p99.9 "
               f"{hot['p999_ms']:.2f} vs {uni['p999_ms']:.2f} ms.", ""]
+    if all("machine_cpu_ms_per_request" in s[sc][side] for sc in SCENARIOS for side in ["ceiling", "service"]):
+        lines += cpu_table(r)
     lines += ["Every run (CPU ms/request: the service process for service rows, the whole driver JVM for ceiling rows):",
               "", "| Round | Scenario | Side | req/s | p50 ms | p99 ms | p99.9 ms | CPU ms/req | statuses | load avg |",
               "|---|---|---|---|---|---|---|---|---|---|"]
@@ -53,6 +55,33 @@ def table(r):
               f"{svc['rss_after_start_mib']} MiB, after warm-up {svc['rss_after_warmup_mib']} MiB, peak {svc['rss_peak_mib']} MiB "
               f"(VmHWM), at end {svc['rss_at_end_mib']} MiB; memory limit the heap was sized against: {svc['memory_limit']}."]
     return "\n".join(lines) + "\n"
+
+
+def cpu_table(r):
+    """Where each side's CPU goes (medians over the rounds), and the ratio the machine allows if HTTP were free."""
+    s, cores = r["summary"], r["machine"]["cpus"]
+    lines = ["Where the CPU goes, ms per request (medians over the rounds; the whole machine from /proc/stat, busy = all "
+             "but idle and iowait, over all cores; \"busy\" is that as a share of the cores over the run):", "",
+             "| Scenario | Side | machine | its own process | database server | load tool | busy |",
+             "|---|---|---|---|---|---|---|"]
+    bounds = []
+    for sc in SCENARIOS:
+        c, v = s[sc]["ceiling"], s[sc]["service"]
+        for side, m in [("ceiling", c), ("service", v)]:
+            own = m.get("cpu_ms_per_request", m.get("cpu_ms_per_request_of_driver_process"))
+            db = m.get("db_cpu_ms_per_request")
+            tool = m.get("load_tool_cpu_ms_per_request")
+            busy = m["machine_cpu_ms_per_request"] * m["throughput_rps"] / 1000 / cores
+            lines.append(f"| {sc} | {side} | {m['machine_cpu_ms_per_request']:.3f} | {own:.3f} | "
+                         f"{'—' if db is None else f'{db:.3f}'} | {'—' if tool is None else f'{tool:.3f}'} | {busy:.0%} |")
+        # The service side with its own process costing what the ceiling's driver JVM costs (the same driver work,
+        # HTTP, JSON and token checks free), all else as measured.
+        free_http = v["machine_cpu_ms_per_request"] - v["cpu_ms_per_request"] + c["cpu_ms_per_request_of_driver_process"]
+        bounds.append(f"{sc} {c['machine_cpu_ms_per_request'] / v['machine_cpu_ms_per_request']:.2f} "
+                      f"(with HTTP free: {c['machine_cpu_ms_per_request'] / free_http:.2f})")
+    lines += ["", "Machine CPU per request, ceiling ÷ service (the ratio a saturated machine allows): "
+              + "; ".join(bounds) + ".", ""]
+    return lines
 
 
 def svg(r):

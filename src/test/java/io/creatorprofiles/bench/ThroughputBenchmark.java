@@ -70,10 +70,12 @@ public final class ThroughputBenchmark {
     private final String database;
     private final Path out;
     private final Path profiler;
+    /** The database server's process, whose CPU is read beside the sides' (-1: not known). */
+    private final long dbPid;
 
     /** The service side's settings; null for a ceiling-only run (the tests). */
     record ServiceUnderTest(long pid, String baseUrl, Path loadTool, Path key, String mongoUri, String database,
-            Path profiler) {
+            Path profiler, long dbPid) {
     }
 
     ThroughputBenchmark(MongoCollection<Document> profiles, int requests, int users, int concurrency, double hotShare,
@@ -84,6 +86,7 @@ public final class ThroughputBenchmark {
         this.concurrency = concurrency;
         this.hotShare = hotShare;
         this.appPid = service == null ? -1 : service.pid();
+        this.dbPid = service == null ? -1 : service.dbPid();
         this.baseUrl = service == null ? null : service.baseUrl();
         this.loadTool = service == null ? null : service.loadTool();
         this.key = service == null ? null : service.key();
@@ -110,7 +113,8 @@ public final class ThroughputBenchmark {
             String profiler = System.getProperty("bench.profiler");
             ServiceUnderTest service = new ServiceUnderTest(Long.parseLong(required("bench.appPid")),
                     required("bench.baseUrl"), Path.of(required("bench.loadTool")), Path.of(required("bench.key")), uri,
-                    required("bench.database"), profiler == null ? null : Path.of(profiler));
+                    required("bench.database"), profiler == null ? null : Path.of(profiler),
+                    Long.getLong("bench.dbPid", -1L));
             new ThroughputBenchmark(coll, Integer.getInteger("bench.requests", 20_000),
                     Integer.getInteger("bench.users", 1_000), Integer.getInteger("bench.concurrency", 64),
                     Double.parseDouble(System.getProperty("bench.hotShare", "0.2")), service,
@@ -188,6 +192,7 @@ public final class ThroughputBenchmark {
         Map<String, Boolean> touched = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(concurrency);
         long cpuBefore = cpuTicks("self");
+        long[] sharedBefore = sharedCpu();
         long start = System.nanoTime();
         for (int t = 0; t < concurrency; t++) {
             Thread worker = new Thread(() -> {
@@ -230,6 +235,7 @@ public final class ThroughputBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu = cpuTicks("self") - cpuBefore;
+        long[] sharedAfter = sharedCpu();
         if (failure.get() != null) {
             throw new IllegalStateException("ceiling run failed", failure.get());
         }
@@ -246,6 +252,7 @@ public final class ThroughputBenchmark {
         r.put("p99_ms", percentile(latencies, 0.99));
         r.put("p999_ms", percentile(latencies, 0.999));
         r.put("cpu_ms_per_request_of_driver_process", round3(1000.0 * cpu / CLOCK_TICKS_PER_SECOND / n));
+        putShared(r, sharedBefore, sharedAfter, n);
         return r;
     }
 
@@ -288,12 +295,14 @@ public final class ThroughputBenchmark {
             asprof("start", "-e", "cpu", "-i", "5ms", "-f", recording.toString());
         }
         long cpuBefore = cpuTicks(Long.toString(appPid));
+        long[] sharedBefore = sharedCpu();
         Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!load.waitFor(11, TimeUnit.MINUTES)) {
             load.destroy();
             throw new IllegalStateException("load tool did not finish: " + log);
         }
         long cpu = cpuTicks(Long.toString(appPid)) - cpuBefore;
+        long[] sharedAfter = sharedCpu();
         if (profiling) {
             asprof("stop");
             for (String format : List.of("html", "collapsed")) {
@@ -318,6 +327,11 @@ public final class ThroughputBenchmark {
         // CPU of the load phase plus the tool's two /q/metrics scrapes and its count queries (the service's part
         // of those is negligible next to tens of thousands of requests).
         r.put("cpu_ms_per_request", round3(1000.0 * cpu / CLOCK_TICKS_PER_SECOND / Math.max(1, res.path("requests").asInt())));
+        int done = Math.max(1, res.path("requests").asInt());
+        putShared(r, sharedBefore, sharedAfter, done);
+        if (res.has("load_tool_cpu_s")) {
+            r.put("load_tool_cpu_ms_per_request", round3(1000.0 * res.path("load_tool_cpu_s").asDouble() / done));
+        }
         r.put("statuses", json.convertValue(res.path("statuses"), Map.class));
         r.put("dup_key_retries", res.path("dup_key_retries_after").asDouble() - res.path("dup_key_retries_before").asDouble());
         r.put("users_not_exactly_one_doc", res.path("counts").path("run_users_with_2xx_not_exactly_one_doc").asInt());
@@ -388,7 +402,8 @@ public final class ThroughputBenchmark {
             for (String side : List.of("ceiling", "service")) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 for (String field : List.of("throughput_rps", "p50_ms", "p99_ms", "p999_ms", "cpu_ms_per_request",
-                        "cpu_ms_per_request_of_driver_process")) {
+                        "cpu_ms_per_request_of_driver_process", "machine_cpu_ms_per_request", "db_cpu_ms_per_request",
+                        "load_tool_cpu_ms_per_request")) {
                     double[] values = runs.stream().filter(r -> r.get("scenario").equals(scenario) && r.get("side").equals(side)
                             && r.containsKey(field)).mapToDouble(r -> ((Number) r.get(field)).doubleValue()).sorted().toArray();
                     if (values.length > 0) {
@@ -412,6 +427,32 @@ public final class ThroughputBenchmark {
 
     static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * CPU shared by both sides, in clock ticks: the whole machine's busy time (/proc/stat: every state but idle and
+     * iowait, over all cores) and the database server process's, when known.
+     */
+    long[] sharedCpu() {
+        long busy;
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            busy = 0;
+            for (int i = 1; i < cpu.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                busy += (i == 4 || i == 5) ? 0 : Long.parseLong(cpu[i]);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/stat", e);
+        }
+        return new long[] { busy, dbPid > 0 ? cpuTicks(Long.toString(dbPid)) : -1 };
+    }
+
+    /** Machine and database CPU ms per request of one run, from {@link #sharedCpu} before and after. */
+    static void putShared(Map<String, Object> r, long[] before, long[] after, int requests) {
+        r.put("machine_cpu_ms_per_request", round3(1000.0 * (after[0] - before[0]) / CLOCK_TICKS_PER_SECOND / requests));
+        if (before[1] >= 0 && after[1] >= 0) {
+            r.put("db_cpu_ms_per_request", round3(1000.0 * (after[1] - before[1]) / CLOCK_TICKS_PER_SECOND / requests));
+        }
     }
 
     /** utime + stime of a process in clock ticks (/proc/PID/stat fields 14 and 15). */
