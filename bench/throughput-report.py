@@ -60,8 +60,9 @@ def table(r):
 def cpu_table(r):
     """Where each side's CPU goes (medians over the rounds), and the ratio the machine allows if HTTP were free."""
     s, cores = r["summary"], r["machine"]["cpus"]
-    lines = ["Where the CPU goes, ms per request (medians over the rounds; the whole machine from /proc/stat, busy = all "
-             "but idle and iowait, over all cores; \"busy\" is that as a share of the cores over the run):", "",
+    lines = ["Where the CPU goes, ms per request (medians over the rounds; the machine from /proc/stat: every state but "
+             "idle and iowait, all cores; the service side over the load phase, read by the load tool; \"busy\": the "
+             "machine's share of its cores over the run):", "",
              "| Scenario | Side | machine | its own process | database server | load tool | busy |",
              "|---|---|---|---|---|---|---|"]
     bounds = []

@@ -73,8 +73,13 @@ func run() int {
 	flag.StringVar(&c.jsonOut, "json", "", "also write the result as JSON to this file ('-' = stdout)")
 	flag.DurationVar(&c.reqTimeout, "request-timeout", 30*time.Second, "per-request timeout")
 	flag.Int64Var(&c.seed, "seed", 0, "random seed (0 = time)")
+	watch := flag.String("watch-pids", "", "name=PID,... : also report these processes' CPU over the load phase (cpu_s)")
 	flag.Parse()
 
+	if err := parseWatchPIDs(*watch); err != nil {
+		fmt.Fprintln(os.Stderr, "load: "+err.Error())
+		return 2
+	}
 	if err := validate(&c); err != nil {
 		fmt.Fprintln(os.Stderr, "load: "+err.Error())
 		return 2

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -28,23 +27,14 @@ type recorder struct {
 	skipped int
 	missed  int
 	t0, t1  time.Time
-	// The tool's own CPU time (user + system) at start and stop.
-	cpu0, cpu1 time.Duration
+	// CPU so far at start and stop (cpuSnapshot).
+	cpu0, cpu1 map[string]time.Duration
 }
 
 func newRecorder() *recorder { return &recorder{samples: make([]sample, 0, 4096)} }
 
-func (r *recorder) start() { r.t0, r.cpu0 = time.Now(), ownCPU() }
-func (r *recorder) stop()  { r.t1, r.cpu1 = time.Now(), ownCPU() }
-
-// ownCPU is this process's user + system CPU time so far (zero where getrusage fails).
-func ownCPU() time.Duration {
-	var usage syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
-		return 0
-	}
-	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
-}
+func (r *recorder) start() { r.cpu0 = cpuSnapshot(); r.t0 = time.Now() }
+func (r *recorder) stop()  { r.t1 = time.Now(); r.cpu1 = cpuSnapshot() }
 func (r *recorder) add(s sample) {
 	r.mu.Lock()
 	r.samples = append(r.samples, s)
@@ -115,14 +105,15 @@ type counts struct {
 }
 
 type result struct {
-	Scenario      string             `json:"scenario"`
-	BaseURL       string             `json:"base_url"`
-	Started       string             `json:"started"`
-	Requests      int                `json:"requests"`
-	Skipped       int                `json:"skipped_at_deadline"`
-	MissedTicks   int                `json:"missed_rate_ticks"`
-	ElapsedSec    float64            `json:"elapsed_s"`
-	LoadToolCPU   float64            `json:"load_tool_cpu_s"`
+	Scenario    string  `json:"scenario"`
+	BaseURL     string  `json:"base_url"`
+	Started     string  `json:"started"`
+	Requests    int     `json:"requests"`
+	Skipped     int     `json:"skipped_at_deadline"`
+	MissedTicks int     `json:"missed_rate_ticks"`
+	ElapsedSec  float64 `json:"elapsed_s"`
+	// CPU seconds over the load phase: "machine" (all cores, busy), "load_tool", and each -watch-pids process.
+	CPU           map[string]float64 `json:"cpu_s,omitempty"`
 	Throughput    float64            `json:"throughput_rps"`
 	Latency       latency            `json:"latency"`
 	ByOp          map[string]latency `json:"latency_by_op"`
@@ -143,7 +134,9 @@ func (r *recorder) summarize(res *result, c config) {
 	res.MissedTicks = r.missed
 	elapsed := r.t1.Sub(r.t0)
 	res.ElapsedSec = elapsed.Seconds()
-	res.LoadToolCPU = (r.cpu1 - r.cpu0).Seconds()
+	if r.cpu0 != nil && r.cpu1 != nil {
+		res.CPU = cpuSeconds(r.cpu0, r.cpu1)
+	}
 	if elapsed > 0 {
 		res.Throughput = float64(len(r.samples)) / elapsed.Seconds()
 	}

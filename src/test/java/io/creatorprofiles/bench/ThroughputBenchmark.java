@@ -287,7 +287,7 @@ public final class ThroughputBenchmark {
                 "-key", key.toString(), "-requests", Integer.toString(requests), "-users", Integer.toString(users),
                 "-concurrency", Integer.toString(concurrency), "-hot-share", Double.toString(hotShare),
                 "-user-prefix", prefix, "-mongo-uri", mongoUri, "-db", database, "-max-duration", "600s",
-                "-json", resultFile.toString());
+                "-watch-pids", "service=" + appPid + (dbPid > 0 ? ",db=" + dbPid : ""), "-json", resultFile.toString());
         boolean profiling = profiler != null && prefix.startsWith("profile-");
         Path recording = out.resolveSibling("flame-" + scenario + ".jfr");
         if (profiling) {
@@ -295,14 +295,12 @@ public final class ThroughputBenchmark {
             asprof("start", "-e", "cpu", "-i", "5ms", "-f", recording.toString());
         }
         long cpuBefore = cpuTicks(Long.toString(appPid));
-        long[] sharedBefore = sharedCpu();
         Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!load.waitFor(11, TimeUnit.MINUTES)) {
             load.destroy();
             throw new IllegalStateException("load tool did not finish: " + log);
         }
         long cpu = cpuTicks(Long.toString(appPid)) - cpuBefore;
-        long[] sharedAfter = sharedCpu();
         if (profiling) {
             asprof("stop");
             for (String format : List.of("html", "collapsed")) {
@@ -324,13 +322,17 @@ public final class ThroughputBenchmark {
         r.put("p50_ms", res.path("latency").path("p50_ms").asDouble());
         r.put("p99_ms", res.path("latency").path("p99_ms").asDouble());
         r.put("p999_ms", res.path("latency").path("p999_ms").asDouble());
-        // CPU of the load phase plus the tool's two /q/metrics scrapes and its count queries (the service's part
-        // of those is negligible next to tens of thousands of requests).
-        r.put("cpu_ms_per_request", round3(1000.0 * cpu / CLOCK_TICKS_PER_SECOND / Math.max(1, res.path("requests").asInt())));
+        // The load tool reads the CPU of the load phase alone (cpu_s: the machine, itself, the service, the database);
+        // without it, the service's CPU around the whole tool run (its /q/metrics scrapes and count queries too).
         int done = Math.max(1, res.path("requests").asInt());
-        putShared(r, sharedBefore, sharedAfter, done);
-        if (res.has("load_tool_cpu_s")) {
-            r.put("load_tool_cpu_ms_per_request", round3(1000.0 * res.path("load_tool_cpu_s").asDouble() / done));
+        JsonNode loadPhase = res.path("cpu_s");
+        r.put("cpu_ms_per_request", round3(loadPhase.has("service") ? 1000.0 * loadPhase.path("service").asDouble() / done
+                : 1000.0 * cpu / CLOCK_TICKS_PER_SECOND / done));
+        for (String[] entry : new String[][] { { "machine", "machine_cpu_ms_per_request" },
+                { "db", "db_cpu_ms_per_request" }, { "load_tool", "load_tool_cpu_ms_per_request" } }) {
+            if (loadPhase.has(entry[0])) {
+                r.put(entry[1], round3(1000.0 * loadPhase.path(entry[0]).asDouble() / done));
+            }
         }
         r.put("statuses", json.convertValue(res.path("statuses"), Map.class));
         r.put("dup_key_retries", res.path("dup_key_retries_after").asDouble() - res.path("dup_key_retries_before").asDouble());
