@@ -112,6 +112,14 @@ public final class RepairBenchmark {
             } else if (ferretDbMetrics != null) {
                 printRoundTrips(commandsBefore, ferretDbRequests(ferretDbMetrics), duplicatedUsers);
             }
+            if (repair.exitValue() != 0) {
+                // Exit 5: applied, but users failed or the index is not READY; the report (last JSON line) says which.
+                Files.readAllLines(Path.of("target/bench-repair.out")).stream().filter(line -> line.startsWith("{"))
+                        .reduce((first, second) -> second).ifPresent(report -> System.out.println("report: "
+                                + report.replaceAll(
+                                        ".*(\"usersFailed\":[^,]*).*(\"indexState\":\"[^\"]*\",\"indexDetail\":\"[^\"]*\").*",
+                                        "$1, $2")));
+            }
             if (repair.exitValue() != 0 || left != users) {
                 System.out.println("FAILED: see target/bench-repair.out");
                 System.exit(1);
