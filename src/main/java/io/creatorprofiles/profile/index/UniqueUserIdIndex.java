@@ -184,15 +184,21 @@ public class UniqueUserIdIndex {
                     // second attempt), and duplicates may have landed since the count: the data has the last word.
                     // One count per index build, which is rare. If that count fails, the index stands but is not yet
                     // relied on: said as such, and the next check (the index present) decides.
-                    .flatMap(created -> countDuplicates().onFailure().transform(CountAfterBuildFailed::new))
-                    .map(after -> {
-                        if (after > 0) {
-                            return legacy > 0 ? legacyFound(legacy, null, after) : duplicatesFound(after, null);
-                        }
-                        repository.relyOnUniqueIndex(NAME);
-                        Log.infof("Created unique index %s on %s.userId", NAME, CreatorProfile.COLLECTION);
-                        return legacy > 0 ? legacyFound(legacy, NAME, 0) : ready(NAME, NAME + " created");
-                    })
+                    .flatMap(created -> countDuplicates()
+                            .map(after -> {
+                                if (after > 0) {
+                                    return legacy > 0 ? legacyFound(legacy, null, after) : duplicatesFound(after, null);
+                                }
+                                repository.relyOnUniqueIndex(NAME);
+                                Log.infof("Created unique index %s on %s.userId", NAME, CreatorProfile.COLLECTION);
+                                return legacy > 0 ? legacyFound(legacy, NAME, 0) : ready(NAME, NAME + " created");
+                            })
+                            .onFailure().recoverWithItem(countFailure -> Status.closed(stateOf(countFailure),
+                                    NAME + " created; counting duplicates after the build failed ("
+                                            + unavailableText(countFailure) + messageOf(countFailure)
+                                            + "): not relied on until a check counts them",
+                                    null)))
+                    // Only the build itself can fail here: the count's failures are answered above.
                     .onFailure().recoverWithUni(failure -> refused(failure, sameKey));
         });
     }
@@ -317,20 +323,8 @@ public class UniqueUserIdIndex {
                 : failure.getMessage();
     }
 
-    /** The duplicate count after a build that the server acknowledged failed. */
-    private static final class CountAfterBuildFailed extends RuntimeException {
-        CountAfterBuildFailed(Throwable cause) {
-            super(cause);
-        }
-    }
-
     /** What the server answered to creating uniq_userId, in an operator's words. */
     private Uni<Status> refused(Throwable failure, String sameKey) {
-        if (failure instanceof CountAfterBuildFailed count) {
-            return Uni.createFrom().item(Status.closed(stateOf(count.getCause()), NAME + " created; counting duplicates "
-                    + "after the build failed (" + unavailableText(count.getCause()) + messageOf(count.getCause())
-                    + "): not relied on until a check counts them", null));
-        }
         if (failure instanceof DatabaseUnavailableException) {
             return Uni.createFrom().item(Status.closed(State.UNREACHABLE, unavailableText(failure) + messageOf(failure),
                     null));
