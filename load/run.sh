@@ -103,7 +103,8 @@ if [[ -z $jar ]]; then
   jar=$src/target/quarkus-app/quarkus-run.jar
   jar_commit=$commit
 else
-  jar_commit="unknown (jar given)"
+  # A package made by bench/run-performance.sh or bench/run-throughput-benchmark.sh names its commit beside target/.
+  jar_commit=$(cat "$(dirname "$jar")/../../.commit" 2>/dev/null || echo "unknown (jar given)")
 fi
 [[ -f $jar ]] || die "no jar at $jar"
 

@@ -1,8 +1,11 @@
 package io.creatorprofiles.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -10,11 +13,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -119,11 +122,12 @@ public final class ThroughputBenchmark {
                     Integer.getInteger("bench.users", 1_000), Integer.getInteger("bench.concurrency", 64),
                     Double.parseDouble(System.getProperty("bench.hotShare", "0.2")), service,
                     Path.of(required("bench.out"))).run(Integer.getInteger("bench.rounds", 3),
-                            Integer.getInteger("bench.ceilingWarmupRequests", 30_000));
+                            Integer.getInteger("bench.ceilingWarmupRequests", 30_000),
+                            Duration.ofSeconds(Integer.getInteger("bench.ceilingWarmupSeconds", 60)));
         }
     }
 
-    void run(int rounds, int warmupRequests) throws Exception {
+    void run(int rounds, int warmupRequests, Duration warmupTime) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started", Instant.now().toString());
         result.put("requests_per_run", requests);
@@ -133,10 +137,29 @@ public final class ThroughputBenchmark {
         result.put("rounds", rounds);
         result.put("loadavg_before", loadavg());
 
-        // The ceiling's JVM warms up on its own users (the service was warmed up by the script).
-        for (String scenario : SCENARIOS) {
-            ceiling(scenario, "warmup-ceiling-" + scenario + "-", warmupRequests / SCENARIOS.size());
+        // The ceiling's JVM warms up on its own users as the script warms the service up: rounds of every scenario
+        // for at least warmupTime and until its JIT compiler is quiet (a round in which it compiled for under 2 % of
+        // the round's time), at most 40 rounds.
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long warmupStart = System.nanoTime();
+        int warmupRounds = 0;
+        boolean quiet = false;
+        while (warmupRounds < 40) {
+            long roundStart = System.nanoTime();
+            long jitBefore = jit.getTotalCompilationTime();
+            for (String scenario : SCENARIOS) {
+                ceiling(scenario, "warmup-ceiling-" + scenario + "-", warmupRequests / SCENARIOS.size());
+            }
+            warmupRounds++;
+            long now = System.nanoTime();
+            quiet = (jit.getTotalCompilationTime() - jitBefore) * 1_000_000.0 < 0.02 * (now - roundStart);
+            if (now - warmupStart >= warmupTime.toNanos() && quiet) {
+                break;
+            }
         }
+        result.put("ceiling_warmup", Map.of("rounds", warmupRounds, "requests_per_scenario_and_round",
+                warmupRequests / SCENARIOS.size(), "ms", (System.nanoTime() - warmupStart) / 1_000_000,
+                "jit_quiet", quiet));
 
         // Profiled service runs apart from the measured ones: the profiler's own cost stays out of the numbers.
         if (profiler != null) {
@@ -189,7 +212,12 @@ public final class ThroughputBenchmark {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger retries = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Map<String, Boolean> touched = new ConcurrentHashMap<>();
+        // userIds made before the clock starts, as the load tool mints its users' tokens before its load phase.
+        String[] userIds = new String[users];
+        for (int u = 0; u < users; u++) {
+            userIds[u] = prefix + String.format("%05d", u);
+        }
+        AtomicIntegerArray touched = new AtomicIntegerArray(users);
         CountDownLatch done = new CountDownLatch(concurrency);
         long cpuBefore = cpuTicks("self");
         long[] sharedBefore = sharedCpu();
@@ -200,8 +228,8 @@ public final class ThroughputBenchmark {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     for (int i; (i = next.getAndIncrement()) < n && failure.get() == null;) {
                         int user = random.nextDouble() < hot ? 0 : random.nextInt(users);
-                        String userId = prefix + String.format("%05d", user);
-                        touched.put(userId, Boolean.TRUE);
+                        String userId = userIds[user];
+                        touched.lazySet(user, 1);
                         long t0 = System.nanoTime();
                         Document after = null;
                         // As the service does (UpsertRetry): a lost duplicate-key race is retried at once, 3 attempts.
@@ -243,7 +271,11 @@ public final class ThroughputBenchmark {
         r.put("side", "ceiling");
         r.put("scenario", scenario);
         r.put("requests", n);
-        r.put("users_touched", touched.size());
+        int touchedUsers = 0;
+        for (int u = 0; u < users; u++) {
+            touchedUsers += touched.get(u);
+        }
+        r.put("users_touched", touchedUsers);
         r.put("dup_key_retries", retries.get());
         r.put("elapsed_s", seconds);
         r.put("throughput_rps", n / seconds);
