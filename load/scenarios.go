@@ -50,9 +50,8 @@ type budget struct{ left atomic.Int64 }
 func newBudget(n int) *budget { b := &budget{}; b.left.Store(int64(n)); return b }
 func (b *budget) take() bool  { return b.left.Add(-1) >= 0 }
 
-func doRequest(ctx context.Context, c config, client *http.Client, u user, o op, seq int) sample {
-	var method, path string
-	var body []byte
+// requestOf: the method, path and body of one request of op o; seq varies the written values.
+func requestOf(o op, seq int) (method, path string, body []byte) {
 	switch o {
 	case opGetMe:
 		method, path = http.MethodGet, "/api/profiles/me"
@@ -66,6 +65,11 @@ func doRequest(ctx context.Context, c config, client *http.Client, u user, o op,
 		body = []byte(fmt.Sprintf(`{"items":[{"url":"https://img.example/%d/1.png","caption":"first %d"},`+
 			`{"url":"https://img.example/%d/2.png","caption":"second"}]}`, seq, seq, seq))
 	}
+	return method, path, body
+}
+
+func doRequest(ctx context.Context, c config, client *http.Client, u user, o op, seq int) sample {
+	method, path, body := requestOf(o, seq)
 	base := c.baseURLs[seq%len(c.baseURLs)] // round robin over the instances
 	req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
 	s := sample{op: o, user: u.id}
@@ -265,6 +269,10 @@ func fixedMix(ctx context.Context, c config, client *http.Client, m *tokenMinter
 	if c.scenario == "hot-writes" {
 		hotShare = c.hotShare
 	}
+	var fast *fastClient
+	if c.httpClient == "fasthttp" {
+		fast = newFastClient(c)
+	}
 	n := int64(min(c.requests, c.maxRequests))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -287,7 +295,11 @@ func fixedMix(ctx context.Context, c config, client *http.Client, m *tokenMinter
 				if rnd.Float64() >= hotShare {
 					u = users[rnd.Intn(len(users))]
 				}
-				rec.add(doRequest(ctx, c, client, u, o, int(i)))
+				if fast != nil {
+					rec.add(fast.do(ctx, c, u, o, int(i)))
+				} else {
+					rec.add(doRequest(ctx, c, client, u, o, int(i)))
+				}
 			}
 		}(w)
 	}

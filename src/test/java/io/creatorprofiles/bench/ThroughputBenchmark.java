@@ -56,6 +56,8 @@ public final class ThroughputBenchmark {
     static final String COLLECTION = "creator_profiles";
     static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux x86-64
     static final int MAX_ATTEMPTS = 3; // profiles.upsert.max-attempts
+    /** The load tool's HTTP client (its -http-client): fasthttp spends less of the shared cores per request. */
+    static final String HTTP_CLIENT = System.getProperty("bench.httpClient", "fasthttp");
     static final FindOneAndUpdateOptions UPSERT = new FindOneAndUpdateOptions().upsert(true)
             .returnDocument(ReturnDocument.AFTER);
 
@@ -135,6 +137,7 @@ public final class ThroughputBenchmark {
         result.put("concurrency", concurrency);
         result.put("hot_share", hotShare);
         result.put("rounds", rounds);
+        result.put("load_tool_http_client", HTTP_CLIENT);
         result.put("loadavg_before", loadavg());
 
         // The ceiling's JVM warms up on its own users as the script warms the service up: rounds of every scenario
@@ -319,7 +322,8 @@ public final class ThroughputBenchmark {
                 "-key", key.toString(), "-requests", Integer.toString(requests), "-users", Integer.toString(users),
                 "-concurrency", Integer.toString(concurrency), "-hot-share", Double.toString(hotShare),
                 "-user-prefix", prefix, "-mongo-uri", mongoUri, "-db", database, "-max-duration", "600s",
-                "-watch-pids", "service=" + appPid + (dbPid > 0 ? ",db=" + dbPid : ""), "-json", resultFile.toString());
+                "-watch-pids", "service=" + appPid + (dbPid > 0 ? ",db=" + dbPid : ""), "-json", resultFile.toString(),
+                "-http-client", HTTP_CLIENT);
         boolean profiling = profiler != null && prefix.startsWith("profile-");
         Path recording = out.resolveSibling("flame-" + scenario + ".jfr");
         if (profiling) {
