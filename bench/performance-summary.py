@@ -97,6 +97,78 @@ def throughput_sections(d, report):
     return out
 
 
+# Where a CPU sample of the service goes: the first rule whose test holds, in this order (a stack is one sample's
+# frames, root first; "_[k]" marks a kernel frame).
+PROFILE_RULES = [
+    ("JIT compiler", lambda st, k: "CompileBroker" in st),
+    ("garbage collector", lambda st, k: any(x in st for x in ("G1", "GangWorker", "GCTask", "SerialHeap", "VM_GC"))),
+    ("token to identity (the verified-token memory, JWT checks on a miss)",
+     lambda st, k: any(x in st for x in ("MpJwtValidator", "VerifiedTokens", "jose4j"))),
+    ("Bean Validation of the body", lambda st, k: "org/hibernate/validator" in st),
+    ("Jackson (reading and writing JSON)", lambda st, k: "com/fasterxml/jackson" in st and not k),
+    ("kernel: socket writes", lambda st, k: k and SYSCALL(st) in ("write", "writev", "send", "sendto", "sendmsg")),
+    ("kernel: socket reads", lambda st, k: k and SYSCALL(st) in ("read", "readv", "recv", "recvfrom", "recvmsg")),
+    ("kernel: thread hand-offs (futex)", lambda st, k: k and ("futex" in st or "pthread_cond" in st)),
+    ("kernel: epoll", lambda st, k: k and "epoll" in st),
+    ("kernel: other", lambda st, k: k),
+    ("MongoDB driver (own frames)", lambda st, k: LEAF_JAVA(st).startswith(("com/mongodb", "org/bson"))),
+    ("Micrometer (metrics)", lambda st, k: "io/micrometer" in st),
+    ("the rest: Vert.x, Netty, RESTEasy Reactive, Mutiny, ArC, the service's own code", lambda st, k: True),
+]
+
+
+def SYSCALL(stack):
+    """The system call a kernel sample is in, by the C library function that entered the kernel ("__GI_write" ->
+    "write")."""
+    user = [f for f in stack.split(";") if not f.endswith("_[k]")]
+    name = user[-1] if user else ""
+    for prefix in ("__GI___libc_", "__GI_", "__libc_", "__"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name
+
+
+def LEAF_JAVA(stack):
+    frames = [f for f in stack.split(";") if f.endswith(("_[j]", "_[i]", "_[1]"))]
+    return frames[-1] if frames else ""
+
+
+def profile_breakdown(path):
+    shares, total = {}, 0
+    try:
+        with open(path) as f:
+            for line in f:
+                stack, n = line.rstrip("\n").rsplit(" ", 1)
+                n = int(n)
+                total += n
+                kernel = "_[k]" in stack
+                for name, test in PROFILE_RULES:
+                    if test(stack, kernel):
+                        shares[name] = shares.get(name, 0) + n
+                        break
+    except (OSError, ValueError):
+        return None, 0
+    return shares, total
+
+
+def profile_section(d):
+    cols = {sc: profile_breakdown(f"{d}/throughput/flame-{sc}.collapsed") for sc in SCENARIOS}
+    if not any(total for _, total in cols.values()):
+        return []
+    out = ["## Where the service's CPU goes, by its profile", "",
+           "Shares of the service's CPU samples in the published run's profiling runs (async-profiler, every 5 ms), each "
+           "sample counted once, under the first of these rows that fits it.", "",
+           "| Where | " + " | ".join(SCENARIOS) + " |", "|---|" + "---|" * len(SCENARIOS)]
+    for name, _ in PROFILE_RULES:
+        cells = []
+        for sc in SCENARIOS:
+            shares, total = cols[sc]
+            cells.append(f"{100 * shares.get(name, 0) / total:.1f} %" if total else "—")
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out.append("| samples | " + " | ".join(str(cols[sc][1]) for sc in SCENARIOS) + " |")
+    return out + [""]
+
+
 def env_file(path):
     values = {}
     try:
@@ -197,6 +269,7 @@ def main():
         pass
     lines.append("")
     lines += throughput_sections(d, report)
+    lines += profile_section(d)
     lines += instances_section(d)
     lines += repair_section(d)
     print("\n".join(lines))
