@@ -38,7 +38,7 @@ def per_round_ratios(r, scenario):
 
 def ratio_line(r):
     s = r["summary"]
-    ratios = " / ".join(f"**{s[sc]['service_to_ceiling']:.2f}**" for sc in SCENARIOS)
+    ratios = " / ".join(f"**{s[sc]['service_to_ceiling']:.3f}**" for sc in SCENARIOS)
     machine = " / ".join(f"{s[sc]['ceiling']['machine_cpu_ms_per_request'] / s[sc]['service']['machine_cpu_ms_per_request']:.2f}"
                          for sc in SCENARIOS if "machine_cpu_ms_per_request" in s[sc]["service"])
     cpu = " / ".join(f"{s[sc]['service']['cpu_ms_per_request']:.3f}" for sc in SCENARIOS)
@@ -71,7 +71,7 @@ def throughput_sections(d, report):
             machine = (f"{bs['machine_cpu_ms_per_request']:.3f} → {as_['machine_cpu_ms_per_request']:.3f}"
                        if "machine_cpu_ms_per_request" in bs and "machine_cpu_ms_per_request" in as_ else "—")
             out.append(f"| {sc} | {bs['cpu_ms_per_request']:.3f} → **{as_['cpu_ms_per_request']:.3f}** | {machine} | "
-                       f"{b[sc]['service_to_ceiling']:.2f} → {a[sc]['service_to_ceiling']:.2f} |")
+                       f"{b[sc]['service_to_ceiling']:.3f} → {a[sc]['service_to_ceiling']:.3f} |")
         out.append("")
     jdk = read_json(f"{d}/jdk25/results.json")
     base = second or main
@@ -85,7 +85,7 @@ def throughput_sections(d, report):
         for sc in SCENARIOS:
             rounds17 = ", ".join(f"{x:.2f}" for x in per_round_ratios(base, sc))
             rounds25 = ", ".join(f"{x:.2f}" for x in per_round_ratios(jdk, sc))
-            out.append(f"| {sc} | **{s[sc]['service_to_ceiling']:.2f}** ({rounds17}) | **{j[sc]['service_to_ceiling']:.2f}** "
+            out.append(f"| {sc} | **{s[sc]['service_to_ceiling']:.3f}** ({rounds17}) | **{j[sc]['service_to_ceiling']:.3f}** "
                        f"({rounds25}) | {s[sc]['service']['cpu_ms_per_request']:.3f} → {j[sc]['service']['cpu_ms_per_request']:.3f} | "
                        f"{s[sc]['service']['p99_ms']:.1f} → {j[sc]['service']['p99_ms']:.1f} |")
         bs, js = base["service"], jdk["service"]

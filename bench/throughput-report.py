@@ -28,7 +28,7 @@ def table(r):
         for side in ["ceiling", "service"]:
             m = s[sc][side]
             cpu = m.get("cpu_ms_per_request", m.get("cpu_ms_per_request_of_driver_process"))
-            ratio = f"**{s[sc]['service_to_ceiling']:.2f}**" if side == "service" else ""
+            ratio = f"**{s[sc]['service_to_ceiling']:.3f}**" if side == "service" else ""
             lines.append(f"| {sc} | {side} | {m['throughput_rps']:.0f} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | "
                          f"{m['p999_ms']:.2f} | {cpu:.3f} | {ratio} |")
     hot, uni = s["hot-writes"]["service"], s["uniform-writes"]["service"]
@@ -117,7 +117,7 @@ def svg(r):
                     out.append(f'<circle cx="{bx + bw / 2:.1f}" cy="{y:.1f}" r="3" fill="black" fill-opacity="0.6"/>')
         out.append(f'<text x="{x0 + (group_w - 40) / 2:.1f}" y="{bottom + 18}" text-anchor="middle">{sc}</text>')
         out.append(f'<text x="{x0 + (group_w - 40) / 2:.1f}" y="{bottom + 34}" text-anchor="middle" font-weight="bold">'
-                   f'service/ceiling {s[sc]["service_to_ceiling"]:.2f}</text>')
+                   f'service/ceiling {s[sc]["service_to_ceiling"]:.3f}</text>')
     for k, side in enumerate(["ceiling", "service"]):
         out.append(f'<rect x="{left + 10 + k * 150}" y="30" width="12" height="12" fill="{colors[side]}"/>')
         label = "driver ceiling (median)" if side == "ceiling" else "service over HTTP (median)"
