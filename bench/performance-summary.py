@@ -3,6 +3,7 @@
 from the raw results of that one run (results.json of the throughput runs, the load tool's JSON of the
 three-instance runs, the repair benchmark's output). Standard library only.
 Usage: bench/performance-summary.py DIR > DIR/summary.md"""
+import gzip
 import importlib.util
 import json
 import os
@@ -135,8 +136,10 @@ def LEAF_JAVA(stack):
 
 def profile_breakdown(path):
     shares, total = {}, 0
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        path += ".gz"  # as published under docs/perf/run/
     try:
-        with open(path) as f:
+        with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
             for line in f:
                 stack, n = line.rstrip("\n").rsplit(" ", 1)
                 n = int(n)
@@ -169,19 +172,6 @@ def profile_section(d):
     return out + [""]
 
 
-def env_file(path):
-    values = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                if "=" in line:
-                    k, v = line.rstrip("\n").split("=", 1)
-                    values[k] = v
-    except OSError:
-        pass
-    return values
-
-
 def instances_section(d):
     rows = []
     for name, label in [("instances-embedded", "embedded (3 s)"), ("instances-ferretdb", "FerretDB (3 s)"),
@@ -203,9 +193,11 @@ def instances_section(d):
                         f"{c.get('users_with_more_than_one_doc_in_collection', '—')} | {'pass' if r.get('pass') else 'FAIL'} |")
     if not rows:
         return []
-    env = env_file(f"{d}/instances-embedded/run.env")
+    first = next((read_json(f"{d}/{name}/hot-user.json") for name in ("instances-embedded", "instances-ferretdb",
+                                                                           "instances-ferretdb-10s")
+                  if read_json(f"{d}/{name}/hot-user.json")), {})
     return ["## Several instances, one database (load/run.sh, three instances, 24 in flight)", "",
-            f"Started {env.get('date', '?')}; retries per instance in the order instance 1, 2, 3; p50/p99 of the "
+            f"Started {first.get('started', '?')}; retries per instance in the order instance 1, 2, 3; p50/p99 of the "
             "`GET /me` line (hot-user, steady) and the `PUT /me/personal-info` line (many-users).", "",
             "| Server (database timeout) | Scenario | Requests | req/s | p50 ms | p99 ms | Statuses | "
             "Dup-key retries: all (per instance) | Users / their docs / users ≠ 1 doc / duplicated userIds | checks |",
@@ -258,9 +250,13 @@ def main():
     d = sys.argv[1]
     report = load_report_module()
     commit = open(f"{d}/src/.commit").read().strip() if os.path.exists(f"{d}/src/.commit") else "unknown"
+    try:
+        command = open(f"{d}/command.txt").read().strip()
+    except OSError:
+        command = "bench/run-performance.sh"
     lines = [f"# Performance run at {commit[:7]}", "",
-             f"Command: `bench/run-performance.sh` (sections run one after another on one machine; "
-             f"{os.cpu_count()} cores).", "", "| Section | Status | Detail |", "|---|---|---|"]
+             f"Command: `{command}` (sections run one after another on one machine; {os.cpu_count()} cores).", "",
+             "| Section | Status | Detail |", "|---|---|---|"]
     try:
         for line in open(f"{d}/sections.txt"):
             name, status, *detail = line.split()

@@ -27,7 +27,7 @@
 # Two sections fail their checks on this project's FerretDB as docs/performance.md explains, and are reported as
 # failed: instances-ferretdb (FerretDB's SQLite backend answers some requests after the default 3 s database
 # timeout: 503) and repair-ferretdb-pg (exit 5: the index check's count after the build outlasts its time limit).
-# Takes about 45 minutes on 2 cores. Run it with nothing else on the machine: every figure is compared with another
+# Takes about 30 minutes on 2 cores. Run it with nothing else on the machine: every figure is compared with another
 # taken minutes apart.
 # Exit status: 0 when every section that ran passed its checks, 1 when one did not, 2 on a setup error.
 set -euo pipefail
@@ -55,8 +55,9 @@ IFS=, read -r -a sections <<<"$only"
 for s in "${sections[@]}"; do [[ ,$ALL_SECTIONS, == *,$s,* ]] || die "unknown section $s (known: $ALL_SECTIONS)"; done
 wanted() { [[ ,$only, == *,$1,* ]]; }
 [[ $requests =~ ^[0-9]+$ ]] || die "--requests must be a number"
+before_arg=$before
 if [[ -n $before ]]; then
-  before=$(git -C "$REPO" rev-parse --verify "$before^{commit}" 2>/dev/null) || die "--before: no commit $before"
+  before=$(git -C "$REPO" rev-parse --verify "$before^{commit}" 2>/dev/null) || die "--before: no commit $before_arg"
 fi
 if [[ -z $java25 ]]; then
   if [[ -n ${JDK25_HOME:-} ]]; then java25=$JDK25_HOME/bin/java
@@ -68,6 +69,10 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log "results in $out"
 : >"$out/sections.txt" # one line per section: name status detail
+# The command as the summary names it: the options that change what is measured (no directories).
+{ printf 'bench/run-performance.sh'; [[ -z $before_arg ]] || printf ' --before %s' "$before_arg"
+  [[ $only == "$ALL_SECTIONS" ]] || printf ' --only %s' "$only"; ((requests == 50000)) || printf ' --requests %s' "$requests"
+  echo; } >"$out/command.txt"
 
 # The package every section measures: a clean export of HEAD (never the working tree), packaged once.
 commit=$(git -C "$REPO" rev-parse HEAD)
