@@ -155,11 +155,19 @@ def profile_breakdown(path):
 
 
 def profile_section(d):
-    cols = {sc: profile_breakdown(f"{d}/throughput/flame-{sc}.collapsed") for sc in SCENARIOS}
+    out = []
+    for section, title in [("throughput", "Where the service's CPU goes, by its profile"),
+                           ("before", "The same for the before run")]:
+        out += profile_table(d, section, title)
+    return out
+
+
+def profile_table(d, section, title):
+    cols = {sc: profile_breakdown(f"{d}/{section}/flame-{sc}.collapsed") for sc in SCENARIOS}
     if not any(total for _, total in cols.values()):
         return []
-    out = ["## Where the service's CPU goes, by its profile", "",
-           "Shares of the service's CPU samples in the published run's profiling runs (async-profiler, every 5 ms), each "
+    out = [f"## {title}", "",
+           f"Shares of the service's CPU samples in the profiling runs of `{section}` (async-profiler, every 5 ms), each "
            "sample counted once, under the first of these rows that fits it.", "",
            "| Where | " + " | ".join(SCENARIOS) + " |", "|---|" + "---|" * len(SCENARIOS)]
     for name, _ in PROFILE_RULES:
