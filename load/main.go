@@ -193,6 +193,9 @@ func validate(c *config) error {
 	if c.httpClient != "net" && c.httpClient != "fasthttp" {
 		return fmt.Errorf("-http-client must be net or fasthttp")
 	}
+	if c.httpClient == "fasthttp" && c.scenario != "uniform-writes" && c.scenario != "hot-writes" && c.scenario != "get-or-create" {
+		return fmt.Errorf("-http-client fasthttp is for uniform-writes, hot-writes and get-or-create only")
+	}
 	c.metricsURLs = c.baseURLs
 	if c.metricsURL != "" {
 		c.metricsURLs = nil
