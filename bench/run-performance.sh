@@ -44,7 +44,7 @@ while (($# > 0)); do
     --java25) java25=$2; shift ;;
     --only) only=$2; shift ;;
     --requests) requests=$2; shift ;;
-    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-performance.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift

@@ -11,7 +11,8 @@
 #
 # Usage: bench/run-throughput-benchmark.sh [options]
 #   --server embedded|ferretdb   mongo-java-server memory backend (default) or FerretDB v1.24.2 (scripts/ferretdb.sh)
-#   --requests N (20000)  --rounds N (3)  --users N (1000)  --concurrency N (64)  --warmup-seconds N (60): the least warm-up (see step 4)
+#   --requests N (20000)  --rounds N (3)  --users N (1000)  --concurrency N (64)
+#   --warmup-seconds N (60)      the least warm-up of each side (see step 4)
 #   --memory-limit SIZE (512m)   the container memory limit the heap is sized against (-XX:MaxRAM, MaxRAMPercentage=75)
 #   --java PATH                  the java that runs the service (default: java on PATH, the project's JDK 17)
 #   --jvm-opts "..."             extra options for the service JVM
@@ -202,7 +203,8 @@ bench_rc=0
 java -Xmx1g -cp "$cp" -Dbench.mongoUri="$mongo_uri" -Dbench.database="$db" -Dbench.appPid="$APP_PID" -Dbench.dbPid="$DB_PID" \
   -Dbench.baseUrl="$base_url" -Dbench.loadTool="$out/load-tool" -Dbench.key="$src/dev-keys/privateKey.pem" \
   -Dbench.out="$out/results.json" -Dbench.requests="$requests" -Dbench.rounds="$rounds" -Dbench.users="$users" \
-  -Dbench.concurrency="$concurrency" -Dbench.httpClient="$http_client" ${profile:+-Dbench.profiler="$profiler_jar"} \
+  -Dbench.concurrency="$concurrency" -Dbench.httpClient="$http_client" -Dbench.ceilingWarmupSeconds="$warmup" \
+  ${profile:+-Dbench.profiler="$profiler_jar"} \
   io.creatorprofiles.bench.ThroughputBenchmark 2>&1 | tee "$out/bench.txt" || bench_rc=$?
 ((bench_rc == 0)) || die "ThroughputBenchmark failed (exit $bench_rc)"
 
