@@ -27,6 +27,7 @@ public class FaultInjectingBackend extends MemoryBackend {
 
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final AtomicReference<String> armedBy = new AtomicReference<>();
+    private final AtomicReference<String> onlyContaining = new AtomicReference<>();
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
@@ -36,14 +37,25 @@ public class FaultInjectingBackend extends MemoryBackend {
     private long receivedTotal;
 
     public void failNext(int times, Fault next) {
-        armedBy.set(null);
-        fault.set(next);
-        remaining.set(times);
+        arm(null, null, times, next);
     }
 
     /** As {@link #failNext}, armed only once a command named {@code trigger} has been received. */
     public void failNextAfter(String trigger, int times, Fault next) {
+        arm(trigger, null, times, next);
+    }
+
+    /**
+     * As {@link #failNext}, for commands whose text contains {@code text} only: the one command a test means, while
+     * the service's background checks send commands of the same name.
+     */
+    public void failNextContaining(String text, int times, Fault next) {
+        arm(null, text, times, next);
+    }
+
+    private void arm(String trigger, String text, int times, Fault next) {
         armedBy.set(trigger);
+        onlyContaining.set(text);
         fault.set(next);
         remaining.set(times);
     }
@@ -58,6 +70,7 @@ public class FaultInjectingBackend extends MemoryBackend {
 
     public void clearFaults() {
         armedBy.set(null);
+        onlyContaining.set(null);
         remaining.set(0);
         fault.set(null);
         acknowledged.clear();
@@ -130,7 +143,9 @@ public class FaultInjectingBackend extends MemoryBackend {
         }
         armedBy.getAndUpdate(trigger -> trigger != null && trigger.equalsIgnoreCase(command) ? null : trigger);
         Fault planned = fault.get();
+        String text = onlyContaining.get();
         if (planned != null && armedBy.get() == null && planned.command().equalsIgnoreCase(command)
+                && (text == null || String.valueOf(query).contains(text))
                 && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             injected.incrementAndGet();
             throw new MongoServerError(planned.code(), planned.codeName(), planned.message());
