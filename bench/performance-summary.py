@@ -107,18 +107,18 @@ PROFILE_RULES = [
      lambda st, k: any(x in st for x in ("MpJwtValidator", "VerifiedTokens", "jose4j"))),
     ("Bean Validation of the body", lambda st, k: "org/hibernate/validator" in st),
     ("Jackson (reading and writing JSON)", lambda st, k: "com/fasterxml/jackson" in st and not k),
-    ("kernel: socket writes", lambda st, k: k and SYSCALL(st) in ("write", "writev", "send", "sendto", "sendmsg")),
-    ("kernel: socket reads", lambda st, k: k and SYSCALL(st) in ("read", "readv", "recv", "recvfrom", "recvmsg")),
+    ("kernel: socket writes", lambda st, k: k and syscall_of(st) in ("write", "writev", "send", "sendto", "sendmsg")),
+    ("kernel: socket reads", lambda st, k: k and syscall_of(st) in ("read", "readv", "recv", "recvfrom", "recvmsg")),
     ("kernel: thread hand-offs (futex)", lambda st, k: k and ("futex" in st or "pthread_cond" in st)),
     ("kernel: epoll", lambda st, k: k and "epoll" in st),
     ("kernel: other", lambda st, k: k),
-    ("MongoDB driver (own frames)", lambda st, k: LEAF_JAVA(st).startswith(("com/mongodb", "org/bson"))),
+    ("MongoDB driver (own frames)", lambda st, k: leaf_java_frame(st).startswith(("com/mongodb", "org/bson"))),
     ("Micrometer (metrics)", lambda st, k: "io/micrometer" in st),
     ("the rest: Vert.x, Netty, RESTEasy Reactive, Mutiny, ArC, the service's own code", lambda st, k: True),
 ]
 
 
-def SYSCALL(stack):
+def syscall_of(stack):
     """The system call a kernel sample is in, by the C library function that entered the kernel ("__GI_write" ->
     "write")."""
     user = [f for f in stack.split(";") if not f.endswith("_[k]")]
@@ -129,7 +129,7 @@ def SYSCALL(stack):
     return name
 
 
-def LEAF_JAVA(stack):
+def leaf_java_frame(stack):
     frames = [f for f in stack.split(";") if f.endswith(("_[j]", "_[i]", "_[1]"))]
     return frames[-1] if frames else ""
 
