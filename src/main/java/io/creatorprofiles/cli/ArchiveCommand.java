@@ -6,8 +6,8 @@ import jakarta.inject.Inject;
 
 import org.bson.Document;
 
-import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.duplicates.ProfileArchive;
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.ProfileArchive;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

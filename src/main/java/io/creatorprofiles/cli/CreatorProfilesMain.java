@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import io.creatorprofiles.config.RunMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;

@@ -6,8 +6,8 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.creatorprofiles.profile.duplicates.RepairLeaseHeldException;
-import io.creatorprofiles.profile.duplicates.RepairLeaseLostException;
+import io.creatorprofiles.maintenance.RepairLeaseHeldException;
+import io.creatorprofiles.maintenance.RepairLeaseLostException;
 import io.smallrye.mutiny.Uni;
 
 /**

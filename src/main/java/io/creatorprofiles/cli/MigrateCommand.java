@@ -6,9 +6,9 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.migration.MigrationReport;
-import io.creatorprofiles.profile.migration.ProfileMigration;
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.migration.MigrationReport;
+import io.creatorprofiles.maintenance.migration.ProfileMigration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

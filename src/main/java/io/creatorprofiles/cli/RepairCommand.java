@@ -6,9 +6,9 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.duplicates.DuplicateRepair;
-import io.creatorprofiles.profile.duplicates.RepairReport;
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
+import io.creatorprofiles.maintenance.duplicates.RepairReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -6,9 +6,9 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.creatorprofiles.profile.config.ProfilesConfig;
-import io.creatorprofiles.profile.duplicates.DuplicateScan;
-import io.creatorprofiles.profile.duplicates.ScanReport;
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.duplicates.DuplicateScan;
+import io.creatorprofiles.maintenance.duplicates.ScanReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -30,7 +30,7 @@ import com.mongodb.client.model.IndexOptions;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.creatorprofiles.profile.config.ProfilesConfig;
+import io.creatorprofiles.config.ProfilesConfig;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.bson.types.ObjectId;
 
+import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.mongo.ProfileCollections;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 
 /**
@@ -14,9 +16,9 @@ import io.quarkus.mongodb.panache.common.MongoEntity;
 @MongoEntity(collection = CreatorProfile.COLLECTION)
 public class CreatorProfile {
 
-    public static final String COLLECTION = "creator_profiles";
+    public static final String COLLECTION = ProfileCollections.PROFILES;
 
-    public static final String USER_ID = "userId";
+    public static final String USER_ID = CanonicalUserId.FIELD;
     public static final String PERSONAL_INFO = "personalInfo";
     public static final String GALLERY = "gallery";
     public static final String CREATED_AT = "createdAt";

@@ -41,7 +41,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
-import io.creatorprofiles.profile.repository.DuplicateKeys;
+import io.creatorprofiles.mongo.DuplicateKeys;
 
 /**
  * Not a test: bench/run-throughput-benchmark.sh runs it against a service it started. For each round and scenario it

@@ -19,7 +19,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 
-import io.creatorprofiles.profile.CanonicalUserId;
+import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.TestMongo;
 import io.quarkus.test.junit.main.LaunchResult;

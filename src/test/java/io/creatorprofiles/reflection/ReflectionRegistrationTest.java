@@ -34,10 +34,11 @@ class ReflectionRegistrationTest {
         Set<String> withNothingRegistered = ReflectionRegistration.unregistered(main, Set.of());
 
         // Found through a resource's return type, through Response.ok/accepted, through an ObjectMapper, and by reach.
-        assertTrue(withNothingRegistered.containsAll(Set.of("io.creatorprofiles.profile.duplicates.RepairStatus",
-                "io.creatorprofiles.profile.duplicates.ScanReport", "io.creatorprofiles.profile.duplicates.RepairReport",
-                "io.creatorprofiles.profile.duplicates.RepairReport$FailedUser",
-                "io.creatorprofiles.profile.rest.Problem", "io.creatorprofiles.profile.rest.Problem$Violation")),
+        assertTrue(withNothingRegistered.containsAll(Set.of("io.creatorprofiles.maintenance.duplicates.RepairStatus",
+                "io.creatorprofiles.maintenance.duplicates.ScanReport",
+                "io.creatorprofiles.maintenance.duplicates.RepairReport",
+                "io.creatorprofiles.maintenance.duplicates.RepairReport$FailedUser",
+                "io.creatorprofiles.http.Problem", "io.creatorprofiles.http.Problem$Violation")),
                 withNothingRegistered.toString());
     }
 

@@ -2,7 +2,7 @@ package io.creatorprofiles.testing;
 
 import java.time.Duration;
 
-import io.creatorprofiles.profile.index.UniqueUserIdIndex;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 
 /** The state every test starts from: no profiles, uniq_userId in place, readiness UP. */
 public final class CleanProfiles {

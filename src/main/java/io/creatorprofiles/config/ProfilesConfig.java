@@ -1,0 +1,116 @@
+package io.creatorprofiles.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every setting of the service itself, under {@code profiles.*} (env: {@code PROFILES_*}). */
+@ConfigMapping(prefix = "profiles")
+public interface ProfilesConfig {
+
+    Upsert upsert();
+
+    Database database();
+
+    Index index();
+
+    Duplicates duplicates();
+
+    Auth auth();
+
+    interface Auth {
+        /** The memory of verified bearer tokens (io.creatorprofiles.auth.VerifiedTokens). */
+        VerifiedTokens verifiedTokens();
+
+        interface VerifiedTokens {
+            /** Token strings remembered after passing every check; 0 verifies every request. */
+            @WithDefault("10000")
+            long maxSize();
+
+            /** A remembered token is verified again after this long (and never used past its own exp). */
+            @WithDefault("60s")
+            Duration maxAge();
+        }
+    }
+
+    /** Dev mode only: the in-process server started when no MONGODB_URI is given. */
+    EmbeddedMongo embeddedMongo();
+
+    interface EmbeddedMongo {
+        @WithDefault("27027")
+        int port();
+
+        /** Folder of the snapshot that keeps the dev database across restarts (EmbeddedMongo). */
+        @WithDefault(".data")
+        java.nio.file.Path dataDir();
+    }
+
+    interface Upsert {
+        /** Attempts of one upsert when it loses a duplicate-key race on uniq_userId (no delay between them). */
+        @WithDefault("3")
+        int maxAttempts();
+    }
+
+    interface Database {
+        /** A request's database call that takes longer is answered 503; clients may retry, writes are idempotent. */
+        @WithDefault("3s")
+        Duration timeout();
+    }
+
+    interface Index {
+        /** First wait before ensuring uniq_userId again after a failure; doubles up to {@link #maxRetryInterval()}. */
+        @WithDefault("1s")
+        Duration retryInterval();
+
+        @WithDefault("30s")
+        Duration maxRetryInterval();
+
+        /** Once the index is in place, how often to check it is still there: a dropped index closes writes this fast. */
+        @WithDefault("30s")
+        Duration recheckInterval();
+
+        /**
+         * While DOWN for something only an operator can fix (duplicates, legacy userIds, a conflicting index), how
+         * often to look again: each look is a full count, so minutes, not seconds. The repair re-checks at once when it
+         * finishes.
+         */
+        @WithDefault("2m")
+        Duration dataRecheckInterval();
+
+        /** Server-side limit (maxTimeMS) of each count and aggregate the index check runs. */
+        @WithDefault("20s")
+        Duration checkTimeLimit();
+    }
+
+    /** Duplicate scan, repair and monitoring (io.creatorprofiles.profile.duplicates). */
+    interface Duplicates {
+        /** How often the scheduled scan feeds the profiles_duplicates_users gauge; "off" disables it. */
+        @WithDefault("15m")
+        String scanInterval();
+
+        /** How long a repair's lease holds without renewal; another runner may take over after it expires. */
+        @WithDefault("2m")
+        Duration leaseTtl();
+
+        /** Not read any more (the lease is renewed on a timer); kept so that configurations that set it still start. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** At most this many copies of one user are read at once; a user with more is repaired in several passes. */
+        @WithDefault("500")
+        int copiesPerPass();
+
+        /** At most this many users are listed in detail in a scan or repair report; the totals always count all. */
+        @WithDefault("200")
+        int reportLimit();
+
+        /** At most this many copies of one user are named in a scan report (survivor first); the count names all. */
+        @WithDefault("50")
+        int reportCopiesPerUser();
+
+        /** A one-off command gives up waiting after this long (the lease then expires on its own). */
+        @WithDefault("1h")
+        Duration commandTimeout();
+    }
+}

@@ -1,0 +1,106 @@
+package io.creatorprofiles.http;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Request sizes the HTTP layer would refuse with a bare status are refused here as problem documents first: a body
+ * over {@code quarkus.http.limits.max-body-size} (413), declared or chunked, and a URL over {@link #MAX_URI_LENGTH}
+ * characters (414). The HTTP decoder's own line limit is set well above that, so only a request line longer than
+ * {@code quarkus.http.limits.max-initial-line-length} still meets the decoder's bare 414.
+ */
+@Singleton
+public class BodySizeLimit {
+
+    /** The longest request target answered normally; the API's longest legitimate URL is far below it. */
+    static final int MAX_URI_LENGTH = 4096;
+
+    private final long maxBytes;
+
+    public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize max) {
+        this.maxBytes = max.asLongValue();
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(context -> {
+            HttpServerRequest request = context.request();
+            if (request.uri().length() > MAX_URI_LENGTH) {
+                refuse(context, 414, "URI Too Long",
+                        "The request URL is longer than " + MAX_URI_LENGTH + " characters.");
+                return;
+            }
+            String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (declared != null) {
+                if (isOver(declared)) {
+                    refuseBody(context);
+                    return;
+                }
+                context.next();
+            } else if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null && !request.isEnded()) {
+                readChunked(context);
+            } else {
+                context.next();
+            }
+        }, 100);
+    }
+
+    /**
+     * A chunked body has no length to check in advance: read it here, bounded, and hand it on whole (the REST layer
+     * reads a body already on the routing context), or answer 413 as soon as it passes the limit.
+     */
+    @SuppressWarnings("deprecation")
+    private void readChunked(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = { false };
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBytes) {
+                refused[0] = true;
+                refuseBody(context);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(context::fail);
+        request.endHandler(ignored -> {
+            if (!refused[0]) {
+                context.setBody(body);
+                context.next();
+            }
+        });
+        request.resume();
+    }
+
+    private void refuseBody(RoutingContext context) {
+        refuse(context, 413, "Payload too large", "The request body is larger than " + maxBytes + " bytes.");
+    }
+
+    private static void refuse(RoutingContext context, int status, String title, String detail) {
+        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
+                + detail + "\"}";
+        context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(body);
+    }
+
+    private boolean isOver(String declared) {
+        try {
+            return Long.parseLong(declared.strip()) > maxBytes;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

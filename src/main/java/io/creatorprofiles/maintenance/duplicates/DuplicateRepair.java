@@ -1,0 +1,388 @@
+package io.creatorprofiles.maintenance.duplicates;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.BSONException;
+import org.bson.Document;
+
+import com.mongodb.MongoServerException;
+
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.ProfileArchive;
+import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.maintenance.RepairLease;
+import io.creatorprofiles.maintenance.RepairLeaseHeldException;
+import io.creatorprofiles.maintenance.RepairLeaseLostException;
+import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Repairs duplicated profiles without losing anything (design invariant 5). Per duplicated user (the copies the scan's
+ * aggregation found; copies created after it are left to the next run, and the index then stays DOWN), in passes of at most
+ * {@code copies-per-pass} copies: choose the survivor ({@link SurvivorRule}), merge ({@link ProfileMerge}), archive
+ * every loser and, if the merge changes it, the survivor's pre-merge state ({@link ProfileArchive}, one bulk insert);
+ * then write the merge onto the survivor and delete the losers (one bulk write), each only if unchanged since read
+ * ({@link DuplicateStore}). A write that finds its document changed ends the pass; the next pass reads again. A user
+ * is done when one copy is left.
+ * <p>
+ * A user whose copies cannot be merged (see {@link UnmergeableCopiesException}, or MongoDB refusing one of its writes)
+ * is listed in {@code failedUsers} with the reason and the run goes on; profiles without a userId are never merged
+ * (they may be different people) and are listed the same way. Only an unavailable database, or a lost lease, stops a
+ * run. Merging, hashing and report building run on worker threads, never on an event loop.
+ * <p>
+ * Why a crash followed by a rerun converges: the rule is deterministic, archive entries are keyed by their content
+ * (a rerun's inserts are ignored), a merged survivor already holds the merge and outranks every copy's version (merging
+ * it again changes nothing, so no new pre-merge state), and deletes are conditional. One runner at a time
+ * ({@link RepairLease}, renewed on a timer; the run checks it before each write). After an apply,
+ * {@link UniqueUserIdIndex#ensure()} runs.
+ */
+@ApplicationScoped
+public class DuplicateRepair {
+
+    private static final int MAX_PASSES_PER_USER = 1000;
+    /** Finished runs kept for {@code GET …/repair/{runId}}; the oldest is forgotten first. */
+    private static final int RUNS_KEPT = 20;
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final DuplicateStore store;
+    private final ProfileArchive archive;
+    private final RepairLease lease;
+    private final RepairCheckpoints checkpoints;
+    private final UniqueUserIdIndex index;
+    private final ProfilesConfig.Duplicates config;
+    private final Map<String, RepairRun> runs = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RepairRun> eldest) {
+            return size() > RUNS_KEPT;
+        }
+    });
+
+    public DuplicateRepair(DuplicateStore store, ProfileArchive archive, RepairLease lease, RepairCheckpoints checkpoints,
+            UniqueUserIdIndex index, ProfilesConfig config) {
+        this.store = store;
+        this.archive = archive;
+        this.lease = lease;
+        this.checkpoints = checkpoints;
+        this.index = index;
+        this.config = config.duplicates();
+    }
+
+    /** What an apply would do now; reads only, writes nothing, takes no lease. */
+    public Uni<RepairReport> dryRun() {
+        long started = System.nanoTime();
+        String runId = newRunId() + "-dry";
+        AtomicInteger listed = new AtomicInteger();
+        Tally tally = new Tally(config.reportLimit());
+        return store.duplicatedUsers(false)
+                .onItem().transformToUniAndConcatenate(group -> {
+                    tally.countGroup(group);
+                    Object userId = group.get("_id");
+                    if (userId == null) {
+                        tally.fail(null, unattributed(group));
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (listed.getAndIncrement() >= config.reportLimit()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return store.copiesOf(group, config.copiesPerPass())
+                            .emitOn(Infrastructure.getDefaultWorkerPool())
+                            .invoke(documents -> {
+                                try {
+                                    SurvivorRule.Choice choice = SurvivorRule
+                                            .choose(documents.stream().map(ProfileCopy::new).toList());
+                                    ProfileMerge.Result merge = ProfileMerge.merge(choice);
+                                    tally.plans.add(new RepairReport.UserPlan(String.valueOf(userId), count(group),
+                                            String.valueOf(choice.survivor().id()), choice.reason(),
+                                            merge.changedFields()));
+                                    tally.leftOut(userId, choice.survivor().id(), merge.galleryLeftOut());
+                                } catch (UnmergeableCopiesException e) {
+                                    tally.fail(userId, e.getMessage());
+                                }
+                            }).replaceWithVoid();
+                })
+                .collect().last()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(ignored -> tally.report(runId, true, index.status(), started));
+    }
+
+    /**
+     * Repairs every duplicated user and waits for the end; refused with {@link RepairLeaseHeldException} while another runs.
+     */
+    public Uni<RepairReport> apply() {
+        return start().chain(RepairRun::finished);
+    }
+
+    /**
+     * Takes the lease and starts a repair on its own subscription; the answer comes once the lease is held, long before
+     * the repair ends ({@link RepairRun#finished()}). Cancelling the returned Uni, or its caller going away, does not
+     * stop the run. Refused with {@link RepairLeaseHeldException} while another repair runs.
+     */
+    public Uni<RepairRun> start() {
+        return Uni.createFrom().deferred(() -> {
+            String runId = newRunId();
+            String owner = RepairLease.newOwner();
+            long takingAt = System.nanoTime();
+            // Its own subscription: a caller that goes away while the lease is being taken (an HTTP client timing
+            // out) must neither leave a taken lease without a run nor stop the run.
+            CompletableFuture<RepairRun> launched = new CompletableFuture<>();
+            lease.acquire(owner).map(ignored -> {
+                RepairRun run = new RepairRun(runId);
+                runs.put(runId, run);
+                RepairLease.Kept kept = lease.keep(owner, takingAt, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
+                Log.infof("Duplicate repair %s starting (owner %s)", runId, owner);
+                work(run, owner, kept).subscribe().with(run::done, run::stopped);
+                return run;
+            }).subscribe().with(launched::complete, launched::completeExceptionally);
+            return Uni.createFrom().completionStage(launched);
+        });
+    }
+
+    /** The runs this instance knows (the last {@value #RUNS_KEPT}), newest first. */
+    public List<RepairRun> runs() {
+        List<RepairRun> known;
+        synchronized (runs) {
+            known = new ArrayList<>(runs.values());
+        }
+        Collections.reverse(known);
+        return known;
+    }
+
+    /** A run of this instance, while it runs and for a while after (the last {@value #RUNS_KEPT}). */
+    public Optional<RepairRun> run(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    private Uni<RepairReport> work(RepairRun run, String owner, RepairLease.Kept kept) {
+        long started = System.nanoTime();
+        Tally tally = new Tally(config.reportLimit());
+        return archive.ensureIndexes()
+                .chain(() -> store.duplicatedUsers(false)
+                        .onItem().transformToUniAndConcatenate(group -> {
+                            tally.countGroup(group);
+                            run.usersSeen.incrementAndGet();
+                            return repairUser(group, run.runId(), tally, kept, 0)
+                                    .invoke(() -> run.usersRepaired.set(tally.usersRepaired));
+                        })
+                        .collect().last())
+                .onTermination().call((ignored, failure, cancelled) -> {
+                    kept.stop();
+                    return lease.release(owner)
+                            .onFailure()
+                            .invoke(e -> Log.warnf("Releasing the repair lease failed (it expires on its own): %s", e))
+                            .onFailure().recoverWithNull();
+                })
+                .chain(() -> index.ensure())
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(status -> tally.report(run.runId(), false, status, started))
+                .invoke(report -> Log.infof("Duplicate repair %s finished: %d user(s), %d archived, %d merged, %d deleted, "
+                        + "%d failed, index %s", run.runId(), report.usersRepaired(), report.archived(),
+                        report.survivorsMerged(), report.deleted(), tally.usersFailed, report.indexState()))
+                .onFailure()
+                .invoke(failure -> Log.errorf("Duplicate repair %s stopped: %s", run.runId(), failure.getMessage()));
+    }
+
+    private Uni<Void> repairUser(Document group, String runId, Tally tally, RepairLease.Kept kept, int pass) {
+        Object userId = group.get("_id");
+        if (userId == null) {
+            tally.fail(null, unattributed(group));
+            return Uni.createFrom().voidItem();
+        }
+        if (pass >= MAX_PASSES_PER_USER) {
+            Log.errorf("Duplicate repair %s: userId %s still has copies after %d passes; left for the next run",
+                    runId, userId, pass);
+            tally.fail(userId, "still has copies after " + pass + " passes (they keep changing); left for the next run");
+            return Uni.createFrom().voidItem();
+        }
+        return leaseHeld(kept, tally)
+                .chain(() -> store.copiesOf(group, config.copiesPerPass()))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(documents -> {
+                    if (documents.size() <= 1) {
+                        tally.usersRepaired++;
+                        return canonicalizeLastCopy(documents, userId);
+                    }
+                    tally.passes++;
+                    Pass planned = Pass.plan(documents, runId);
+                    return checkpoints.reached(Step.MERGED, userId)
+                            .chain(() -> onePass(userId, planned, tally, kept))
+                            .chain(() -> repairUser(group, runId, tally, kept, pass + 1));
+                })
+                .onFailure(DuplicateRepair::concernsThisUserOnly).recoverWithUni(failure -> {
+                    Log.errorf("Duplicate repair %s: userId %s not repaired: %s", runId, userId, failure.getMessage());
+                    tally.fail(userId, reason(failure));
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /**
+     * The survivor of a user whose copies had both forms ends with the canonical string userId. Only now, with the
+     * other copies gone: a unique index on userId would refuse the string while a string copy still exists.
+     */
+    private Uni<Void> canonicalizeLastCopy(List<Document> documents, Object userId) {
+        if (documents.isEmpty() || documents.get(0).get(CreatorProfile.USER_ID) instanceof String) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.canonicalizeUserId(new ProfileCopy(documents.get(0))).invoke(done -> {
+            if (!done) {
+                Log.warnf("The survivor of userId %s changed before its userId became a string; the migration converts it",
+                        userId);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** One pass over one user's copies, computed on a worker thread before anything is written. */
+    private record Pass(SurvivorRule.Choice choice, ProfileMerge.Result merge, List<Document> archiveEntries) {
+
+        static Pass plan(List<Document> documents, String runId) {
+            SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
+            ProfileMerge.Result merge = ProfileMerge.merge(choice);
+            ProfileCopy survivor = choice.survivor();
+            List<Document> entries = new ArrayList<>();
+            if (merge.changesSurvivor()) {
+                entries.add(ProfileArchive.entry(survivor, ProfileArchive.SURVIVOR_BEFORE_MERGE, survivor.id(), runId,
+                        "state before merging " + choice.losers().size() + " duplicate(s) into it; changes "
+                                + merge.changedFields()));
+            }
+            for (ProfileCopy loser : choice.losers()) {
+                entries.add(ProfileArchive.entry(loser, ProfileArchive.LOSER, survivor.id(), runId,
+                        "duplicate of " + survivor.id() + ", which survives by " + choice.reason()));
+            }
+            return new Pass(choice, merge, entries);
+        }
+    }
+
+    private Uni<Void> onePass(Object userId, Pass pass, Tally tally, RepairLease.Kept kept) {
+        ProfileCopy survivor = pass.choice().survivor();
+        ProfileMerge.Result merge = pass.merge();
+        return leaseHeld(kept, tally)
+                .chain(() -> archive.storeAll(pass.archiveEntries()))
+                .invoke(stored -> tally.archived += stored)
+                .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE, userId))
+                .chain(() -> leaseHeld(kept, tally))
+                .chain(() -> merge.changesSurvivor()
+                        ? store.mergeIntoSurvivor(survivor, merge.sets()).map(after -> after != null)
+                        : Uni.createFrom().item(true))
+                .flatMap(written -> {
+                    if (!written) {
+                        // The survivor changed since it was read: nothing deleted, the next pass merges again.
+                        return Uni.createFrom().voidItem();
+                    }
+                    tally.survivorsMerged += merge.changesSurvivor() ? 1 : 0;
+                    tally.leftOut(userId, survivor.id(), merge.galleryLeftOut());
+                    return checkpoints.reached(Step.AFTER_MERGE, userId)
+                            .chain(() -> checkpoints.reached(Step.BEFORE_DELETE, userId))
+                            .chain(() -> leaseHeld(kept, tally))
+                            .chain(() -> store.deleteAllIfUnchanged(pass.choice().losers()))
+                            .invoke(deleted -> tally.deleted += deleted)
+                            .replaceWithVoid();
+                });
+    }
+
+    /** Fails with {@link RepairLeaseLostException} unless the lease is still ours: checked before every write. */
+    private static Uni<Void> leaseHeld(RepairLease.Kept kept, Tally tally) {
+        return kept.held() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new RepairLeaseLostException(tally.usersRepaired));
+    }
+
+    /**
+     * Failures that are about this user's data, not about the run: the copies cannot be merged, or MongoDB refused one
+     * of this user's writes (an unreachable MongoDB arrives as DatabaseUnavailableException and stops the run).
+     */
+    private static boolean concernsThisUserOnly(Throwable failure) {
+        return failure instanceof UnmergeableCopiesException || failure instanceof MongoServerException
+                || failure instanceof BSONException || failure instanceof IllegalArgumentException;
+    }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof UnmergeableCopiesException) {
+            return failure.getMessage();
+        }
+        if (failure instanceof MongoServerException server) {
+            return "MongoDB refused a write for this user (code " + server.getCode() + "): " + server.getMessage();
+        }
+        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    private static String unattributed(Document group) {
+        return count(group) + " profiles have no userId (missing or null); not merged, they may belong to different "
+                + "people: review them by hand";
+    }
+
+    private static String newRunId() {
+        return "repair-" + RUN_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static int count(Document group) {
+        return ((Number) group.get("count")).intValue();
+    }
+
+    /** Counts of one run; touched by one sequential pipeline only. Lists are capped at the report limit. */
+    private static final class Tally {
+        final int limit;
+        long usersAffected;
+        long surplus;
+        long usersRepaired;
+        long usersFailed;
+        long archived;
+        long survivorsMerged;
+        long deleted;
+        long passes;
+        final List<RepairReport.FailedUser> failedUsers = new ArrayList<>();
+        final Map<String, RepairReport.GalleryLeftOut> leftOut = new LinkedHashMap<>();
+        final List<RepairReport.UserPlan> plans = new ArrayList<>();
+
+        Tally(int limit) {
+            this.limit = limit;
+        }
+
+        void countGroup(Document group) {
+            usersAffected++;
+            surplus += count(group) - 1;
+        }
+
+        void fail(Object userId, String reason) {
+            usersFailed++;
+            if (failedUsers.size() < limit) {
+                failedUsers.add(new RepairReport.FailedUser(userId == null ? null : String.valueOf(userId), reason));
+            }
+        }
+
+        void leftOut(Object userId, Object survivorId, List<Object> items) {
+            String user = String.valueOf(userId);
+            if (!items.isEmpty() && (leftOut.containsKey(user) || leftOut.size() < limit)) {
+                leftOut.put(user, new RepairReport.GalleryLeftOut(user, String.valueOf(survivorId),
+                        items.stream().map(Tally::name).toList()));
+            }
+        }
+
+        private static String name(Object item) {
+            return item instanceof Map<?, ?> map && map.get("url") != null ? String.valueOf(map.get("url"))
+                    : String.valueOf(item);
+        }
+
+        RepairReport report(String runId, boolean dryRun, UniqueUserIdIndex.Status status, long startedNanos) {
+            return new RepairReport(runId, dryRun, usersAffected, surplus, usersRepaired, archived, survivorsMerged,
+                    deleted, passes, usersFailed, List.copyOf(failedUsers), List.copyOf(leftOut.values()),
+                    status.state().name(), status.detail(), (System.nanoTime() - startedNanos) / 1_000_000,
+                    dryRun && usersAffected > plans.size(), List.copyOf(plans));
+        }
+    }
+}

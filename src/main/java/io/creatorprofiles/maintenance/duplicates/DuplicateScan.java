@@ -1,0 +1,115 @@
+package io.creatorprofiles.maintenance.duplicates;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.uniqueness.DuplicateCount;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Finds every userId with more than one profile. One aggregation streams the groups (ids and timestamps only); for
+ * the users listed in detail, their copies are read one user at a time to name the survivor. Memory: the report's
+ * listed users (each with at most {@code report-copies-per-user} copies named), plus one user's copies (at most
+ * {@code copies-per-pass}) at a time. Survivor choice and report building run on worker threads.
+ */
+@ApplicationScoped
+public class DuplicateScan {
+
+    private final DuplicateStore store;
+    private final ProfilesConfig.Duplicates config;
+
+    public DuplicateScan(DuplicateStore store, ProfilesConfig config) {
+        this.store = store;
+        this.config = config.duplicates();
+    }
+
+    /**
+     * The totals only, what the monitor needs: from a count-only pipeline (no ids, no copies), summed as it streams: the
+     * scheduled scan holds
+     * nothing per user.
+     */
+    public Uni<DuplicateCount> summary() {
+        return store.duplicateCounts()
+                .collect().in(() -> new long[2], (totals, group) -> {
+                    totals[0]++;
+                    totals[1] += count(group) - 1;
+                })
+                .map(totals -> new DuplicateCount(totals[0], totals[1], Instant.now()));
+    }
+
+    public Uni<ScanReport> scan() {
+        return scan(config.reportLimit());
+    }
+
+    public Uni<ScanReport> scan(int limit) {
+        Log.debugf("Duplicate scan, listing up to %d users", limit);
+        Instant at = Instant.now();
+        AtomicInteger seen = new AtomicInteger();
+        return store.duplicatedUsers(true)
+                .onItem().transformToUniAndConcatenate(group -> seen.getAndIncrement() < limit
+                        ? describe(group)
+                        : Uni.createFrom().item(new Counted(count(group), null)))
+                .collect().in(() -> new Tally(), Tally::add)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(tally -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
+                        tally.listed));
+    }
+
+    private record Counted(int copies, ScanReport.DuplicatedUser detail) {
+    }
+
+    private static final class Tally {
+        long users;
+        long surplus;
+        final List<ScanReport.DuplicatedUser> listed = new ArrayList<>();
+
+        void add(Counted counted) {
+            users++;
+            surplus += counted.copies() - 1;
+            if (counted.detail() != null) {
+                listed.add(counted.detail());
+            }
+        }
+    }
+
+    private Uni<Counted> describe(Document group) {
+        Object userId = group.get("_id");
+        return store.copiesOf(group, config.copiesPerPass()).emitOn(Infrastructure.getDefaultWorkerPool()).map(documents -> {
+            // Every copy's stamps from the group; without $push on the server, those of the copies read.
+            List<Document> stamps = group.containsKey("copies") ? group.getList("copies", Document.class) : documents;
+            SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
+            Object survivorId = choice.survivor().id();
+            List<ScanReport.Copy> copies = stamps.stream()
+                    .map(stamp -> new ScanReport.Copy(String.valueOf(stamp.get("_id")),
+                            ProfileCopy.instant(stamp.get(CreatorProfile.CREATED_AT)),
+                            ProfileCopy.instant(stamp.get(CreatorProfile.UPDATED_AT)),
+                            stamp.get(CreatorProfile.VERSION) instanceof Number n ? n.longValue() : null,
+                            Objects.equals(stamp.get("_id"), survivorId)))
+                    .sorted(java.util.Comparator.comparing(ScanReport.Copy::survivor).reversed()
+                            .thenComparing(ScanReport.Copy::id))
+                    .limit(config.reportCopiesPerUser())
+                    .toList();
+            boolean shared = stamps.stream().map(stamp -> stamp.get(CreatorProfile.UPDATED_AT)).distinct().count() == 1
+                    && stamps.get(0).get(CreatorProfile.UPDATED_AT) != null;
+            int count = count(group);
+            return new Counted(count, new ScanReport.DuplicatedUser(String.valueOf(userId), count, count - 1, shared,
+                    String.valueOf(survivorId), choice.reason(), copies.size() < count, copies));
+        });
+    }
+
+    private static int count(Document group) {
+        return ((Number) group.get("count")).intValue();
+    }
+}

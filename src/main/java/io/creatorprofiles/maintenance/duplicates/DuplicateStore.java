@@ -1,0 +1,327 @@
+package io.creatorprofiles.maintenance.duplicates;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import com.mongodb.MongoServerException;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.BsonField;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+
+import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.mongo.ProfileCollections;
+import io.creatorprofiles.profile.CreatorProfile;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.AggregateOptions;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every MongoDB call the duplicate scan and repair make on {@code creator_profiles}.
+ * <p>
+ * Invariant 2 routes every profile write through the one upsert keyed by {@code {userId}}. The repair cannot use it:
+ * while duplicates exist, {@code {userId}} matches any copy. So the repair writes by {@code _id} instead, each write a
+ * compare-and-set on what it read ({@code version} and {@code updatedAt}), and never with upsert, so it can neither
+ * insert a profile nor overwrite a change it has not seen.
+ */
+@ApplicationScoped
+public class DuplicateStore {
+
+    private static final int NOT_IMPLEMENTED = 238;
+    private static final int JOIN_BATCH = 500;
+    /**
+     * Marks a joined group whose copies all held the string form when counted: {@link #copiesOf} reads them by that one
+     * value. An equality on one field is the filter every server can serve from an index (FerretDB pushes no
+     * {@code $in} down to its backend); the string form is also the one a repair leaves, so the read after a merge
+     * still finds the survivor.
+     */
+    static final String STRINGS_ONLY = "stringsOnly";
+    /**
+     * The group key: a userId as its canonical string ({@link CanonicalUserId#of}); {@code $convert} turns an ObjectId
+     * into its hex form and leaves a string as it is.
+     */
+    private static final Document CANONICAL_USER_ID = new Document("$convert",
+            new Document("input", "$" + CreatorProfile.USER_ID).append("to", "string")
+                    .append("onError", "$" + CreatorProfile.USER_ID)
+                    .append("onNull", null));
+
+    private final ProfileCollections collections;
+
+    public DuplicateStore(ProfileCollections collections) {
+        this.collections = collections;
+    }
+
+    private ReactiveMongoCollection<Document> profiles() {
+        return collections.profiles();
+    }
+
+    /**
+     * One document per user with more than one profile, in userId order, streamed from the server:
+     * {@code {_id: canonical userId, count, ids: [...]}}, and with {@code withCopies} also each copy's {@code _id},
+     * {@code createdAt}, {@code updatedAt}, {@code version}; never whole documents. Users are grouped by their
+     * canonical form ({@link CanonicalUserId}): {@code ObjectId("x")} and {@code "x"} are one user with two copies.
+     * {@code allowDiskUse} lets a large collection group on disk. The ids let the repair read a user's copies through
+     * the {@code _id} index: there is no index on userId while duplicates exist, so {@code find({userId})} would scan
+     * the collection once per user. Bound: one group document must fit in 16 MB, about 700,000 copies of a single
+     * user. A server without {@code $push} in {@code $group} or without {@code $convert} (FerretDB 1.x) gets the
+     * groups with the count only, joined by {@link #canonicalGroupsByJoin()}.
+     */
+    public Multi<Document> duplicatedUsers(boolean withCopies) {
+        return ProfileCollections.available(aggregate(withCopies)).onFailure(DuplicateStore::notImplemented)
+                .recoverWithMulti(failure -> {
+                    Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
+                            + "the ObjectId and string userIds, and each one's copies are read by userId",
+                            failure.getMessage());
+                    return canonicalGroupsByJoin();
+                });
+    }
+
+    private Multi<Document> aggregate(boolean withCopies) {
+        List<BsonField> fields = new ArrayList<>();
+        fields.add(Accumulators.sum("count", 1));
+        fields.add(Accumulators.push("ids", "$_id"));
+        if (withCopies) {
+            fields.add(Accumulators.push("copies", new Document("_id", "$_id")
+                    .append(CreatorProfile.CREATED_AT, "$" + CreatorProfile.CREATED_AT)
+                    .append(CreatorProfile.UPDATED_AT, "$" + CreatorProfile.UPDATED_AT)
+                    .append(CreatorProfile.VERSION, "$" + CreatorProfile.VERSION)));
+        }
+        List<Bson> pipeline = List.of(
+                Aggregates.group(CANONICAL_USER_ID, fields),
+                Aggregates.match(Filters.gt("count", 1)),
+                Aggregates.sort(Sorts.ascending("_id")));
+        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(100));
+    }
+
+    /**
+     * The same groups, counts only, for a server whose {@code $group} knows neither {@code $push} nor {@code $convert}
+     * (FerretDB 1.x, whose {@code $group} also compares every document with every group found so far, so grouping a
+     * collection's userIds there takes time in the square of its size). No {@code $group} over the collection: the
+     * stored userIds of one BSON type come sorted from the server, and runs of equal values are counted here as they
+     * stream by. String userIds with two documents or more come first; when the collection holds ObjectId userIds at
+     * all (a single-document probe), each batch of them has its ObjectId twins counted, and the ObjectId userIds follow,
+     * each with its string copies counted (a user already listed from the string side is not listed again). Without
+     * ObjectId userIds (every collection after the migration), the string side is the answer and its groups are
+     * {@link #STRINGS_ONLY}. Memory: one batch of groups at a time.
+     */
+    private Multi<Document> canonicalGroupsByJoin() {
+        // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
+        // (null sorts first there too): the repair reports it and never merges it.
+        Multi<Document> withoutUserId = ProfileCollections.available(profiles().countDocuments(
+                Filters.eq(CreatorProfile.USER_ID, null))).toMulti()
+                .filter(count -> count > 1)
+                .map(count -> new Document("_id", null).append("count", count.intValue()));
+        Multi<Document> joined = anyOfType("objectId").toMulti().onItem().transformToMultiAndConcatenate(objectIds -> objectIds
+                ? Multi.createBy().concatenating().streams(stringsWithTwins(), objectIdsWithTwins())
+                : runsOfType("string").filter(run -> count(run) > 1)
+                        .map(run -> canonicalGroup(run.getString("_id"), count(run)).append(STRINGS_ONLY, true)));
+        return ProfileCollections.available(Multi.createBy().concatenating().streams(withoutUserId, joined));
+    }
+
+    private Multi<Document> stringsWithTwins() {
+        return runsOfType("string").filter(run -> count(run) > 1)
+                .group().intoLists().of(JOIN_BATCH)
+                .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
+                        .map(group -> (Object) CanonicalUserId.legacyForm(group.getString("_id"))).filter(Objects::nonNull)
+                        .toList())
+                        .onItem().transformToMulti(objectIdCounts -> Multi.createFrom().iterable(batch.stream()
+                                .map(group -> {
+                                    int objectIds = objectIdCounts.getOrDefault(group.getString("_id"), 0);
+                                    Document joined = canonicalGroup(group.getString("_id"), count(group) + objectIds);
+                                    return objectIds == 0 ? joined.append(STRINGS_ONLY, true) : joined;
+                                })
+                                .toList())));
+    }
+
+    private Multi<Document> objectIdsWithTwins() {
+        return runsOfType("objectId")
+                .group().intoLists().of(JOIN_BATCH)
+                .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
+                        .map(group -> (Object) CanonicalUserId.of(group.get("_id"))).toList())
+                        .onItem().transformToMulti(stringCounts -> Multi.createFrom().iterable(batch.stream()
+                                .map(group -> {
+                                    String canonical = CanonicalUserId.of(group.get("_id"));
+                                    int strings = stringCounts.getOrDefault(canonical, 0);
+                                    // Two string copies or more: the string side has listed this user already.
+                                    return strings > 1 ? null : canonicalGroup(canonical, count(group) + strings);
+                                })
+                                .filter(group -> group != null && count(group) > 1)
+                                .toList())));
+    }
+
+    /** Whether any profile's userId has this BSON type: the first match ends the search. */
+    private Uni<Boolean> anyOfType(String type) {
+        return profiles().find(Filters.type(CreatorProfile.USER_ID, type),
+                new FindOptions().projection(Projections.include("_id")).limit(1).batchSize(1))
+                .collect().first().map(Objects::nonNull);
+    }
+
+    /**
+     * The userIds of one BSON type with their number of documents, {@code {_id: userId, count}}, in the server's userId
+     * order: the values come sorted and projected ({@code allowDiskUse}), and each run of equal values becomes one
+     * document here when the next value differs, or at the end.
+     */
+    private Multi<Document> runsOfType(String type) {
+        List<Bson> pipeline = List.of(Aggregates.match(Filters.type(CreatorProfile.USER_ID, type)),
+                Aggregates.sort(Sorts.ascending(CreatorProfile.USER_ID)),
+                Aggregates.project(Projections.fields(Projections.include(CreatorProfile.USER_ID),
+                        Projections.excludeId())));
+        return Multi.createFrom().deferred(() -> {
+            Runs runs = new Runs();
+            Multi<Object> values = profiles().aggregate(pipeline, Document.class,
+                    new AggregateOptions().allowDiskUse(true).batchSize(JOIN_BATCH * 4))
+                    .map(document -> document.get(CreatorProfile.USER_ID));
+            return Multi.createBy().concatenating().streams(values, Multi.createFrom().item(Runs.END))
+                    .onItem().transformToIterable(runs::next);
+        });
+    }
+
+    /** Counts runs of equal values in a sorted stream, one subscription's state. */
+    static final class Runs {
+
+        /** Follows the last value, so the last run is counted too. */
+        static final Object END = new Object();
+
+        private Object current;
+        private int count;
+
+        /** The run this value ends, if it ends one: {@code {_id: value, count}}; empty while the run goes on. */
+        List<Document> next(Object value) {
+            if (count > 0 && value.equals(current)) {
+                count++;
+                return List.of();
+            }
+            List<Document> ended = count == 0 ? List.of() : List.of(new Document("_id", current).append("count", count));
+            current = value;
+            count = value == END ? 0 : 1;
+            return ended;
+        }
+    }
+
+    /** How many documents hold each of these stored userIds, keyed by canonical form. */
+    private Uni<Map<String, Integer>> countsOf(List<Object> storedUserIds) {
+        if (storedUserIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Bson> pipeline = List.of(Aggregates.match(in(CreatorProfile.USER_ID, storedUserIds)),
+                Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)));
+        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().batchSize(JOIN_BATCH))
+                .collect().asMap(group -> CanonicalUserId.of(group.get("_id")), DuplicateStore::count);
+    }
+
+    private static Document canonicalGroup(String canonical, int count) {
+        return new Document("_id", canonical).append("count", count);
+    }
+
+    private static int count(Document group) {
+        return ((Number) group.get("count")).intValue();
+    }
+
+    /** FerretDB 1.x answers $push in $group, and expressions it lacks, with NotImplemented (238). */
+    private static boolean notImplemented(Throwable failure) {
+        return failure instanceof MongoServerException server && server.getCode() == NOT_IMPLEMENTED;
+    }
+
+    /**
+     * Up to {@code limit} copies of one group's user, as they are now (gone ones are left out), newest updatedAt first
+     * (the survivor rule's first key). By the group's ids when it has them: a filter on {@code _id} alone, which every
+     * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
+     * come from grouping by the canonical userId, which no write changes (a repair or migration only rewrites an
+     * ObjectId into its own string form), so they are all this user's. Otherwise by the user's stored forms: the
+     * string alone when the group is {@link #STRINGS_ONLY}, else the string and, when the string is one, the ObjectId.
+     * Like the ids, the forms are those seen when the groups were counted.
+     */
+    public Uni<List<Document>> copiesOf(Document group, int limit) {
+        String canonical = String.valueOf(group.get("_id"));
+        Bson filter = group.containsKey("ids") ? in("_id", group.getList("ids", Object.class))
+                : Boolean.TRUE.equals(group.get(STRINGS_ONLY)) ? eq(CreatorProfile.USER_ID, canonical)
+                        : in(CreatorProfile.USER_ID, CanonicalUserId.storedForms(canonical));
+        return ProfileCollections.available(profiles().find(filter, new FindOptions()
+                .sort(Sorts.orderBy(Sorts.descending(CreatorProfile.UPDATED_AT), Sorts.ascending("_id")))
+                .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());
+    }
+
+    /**
+     * Gives the last copy of a repaired user the canonical string userId, by {@code _id}, only if it is unchanged since
+     * read. Done after the other copies are gone, so a unique index on userId cannot see two copies of one form.
+     */
+    public Uni<Boolean> canonicalizeUserId(ProfileCopy survivor) {
+        return ProfileCollections.available(profiles().updateOne(survivor.unchangedSinceRead(),
+                Updates.set(CreatorProfile.USER_ID, CanonicalUserId.of(survivor.userId()))))
+                .map(result -> result.getModifiedCount() == 1);
+    }
+
+    /**
+     * Writes the merge ({@code version} included) onto the survivor, by {@code _id}, only if it is unchanged since it
+     * was read. Null when it changed (or is gone): the caller reads again and merges again.
+     */
+    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets) {
+        List<Bson> changes = new ArrayList<>();
+        sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
+        return ProfileCollections.available(profiles().findOneAndUpdate(survivor.unchangedSinceRead(),
+                Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
+    }
+
+    /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
+    public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
+        return deleteAllIfUnchanged(List.of(loser)).map(deleted -> deleted == 1);
+    }
+
+    /**
+     * Deletes each loser only if it is unchanged since it was read, in one unordered bulk write; answers how many
+     * went. One that changed or is gone stays (or stays gone); the caller's next pass reads again.
+     */
+    public Uni<Integer> deleteAllIfUnchanged(List<ProfileCopy> losers) {
+        if (losers.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<DeleteOneModel<Document>> deletes = losers.stream()
+                .map(loser -> new DeleteOneModel<Document>(loser.unchangedSinceRead())).toList();
+        return ProfileCollections.available(profiles().bulkWrite(deletes, new BulkWriteOptions().ordered(false)))
+                .map(BulkWriteResult::getDeletedCount);
+    }
+
+    /**
+     * The scheduled scan's question, counts only: one {@code {_id: userId, count}} per userId with more than one
+     * profile, streamed, no ids and no copies. (Summing on the server in a second {@code $group} would send back one
+     * document, but FerretDB 1.24 sums {@code $count} there as 0.)
+     */
+    public Multi<Document> duplicateCounts() {
+        // Grouped by the canonical form, as the scan and the repair group: ObjectId("x") and "x" are one user.
+        List<Bson> pipeline = List.of(
+                Aggregates.group(CANONICAL_USER_ID, Accumulators.sum("count", 1)),
+                Aggregates.match(Filters.gt("count", 1)));
+        return ProfileCollections.available(profiles()
+                .aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(1000)))
+                .onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> canonicalGroupsByJoin());
+    }
+
+    /** The plain full scan the benchmark compares against: every document read, nothing kept. */
+    public Uni<Long> countByFullScan() {
+        return ProfileCollections.available(profiles()
+                .find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
+                .collect().with(java.util.stream.Collectors.counting()));
+    }
+}

@@ -1,0 +1,50 @@
+package io.creatorprofiles.maintenance.duplicates;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What a duplicate scan found: the totals over the whole collection, and up to the report limit of users in detail.
+ * {@code sharedUpdatedAt} marks a user whose copies all carry one {@code updatedAt}, the bulk-write mark of the incident.
+ */
+@RegisterForReflection(targets = { ScanReport.class, ScanReport.DuplicatedUser.class, ScanReport.Copy.class })
+public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocuments, boolean truncated,
+        List<DuplicatedUser> users) {
+
+    /** {@code copyList}: the survivor first, then the others, at most {@code report-copies-per-user} of them. */
+    public record DuplicatedUser(String userId, int copies, int surplus, boolean sharedUpdatedAt, String survivorId,
+            String survivorReason, boolean copyListTruncated, List<Copy> copyList) {
+    }
+
+    public record Copy(String id, Instant createdAt, Instant updatedAt, Long version, boolean survivor) {
+    }
+
+    public boolean clean() {
+        return usersAffected == 0;
+    }
+
+    /** The same report as a table for a terminal. */
+    public String toTable() {
+        StringBuilder out = new StringBuilder();
+        out.append("Duplicate scan at ").append(scannedAt).append(": ").append(usersAffected)
+                .append(" user(s) with more than one profile, ").append(surplusDocuments).append(" surplus document(s)")
+                .append(truncated ? " (first " + users.size() + " users listed)" : "").append('\n');
+        for (DuplicatedUser user : users) {
+            out.append('\n').append("userId ").append(user.userId()).append(": ").append(user.copies()).append(" copies, ")
+                    .append(user.surplus()).append(" surplus")
+                    .append(user.sharedUpdatedAt() ? ", ALL COPIES SHARE ONE updatedAt (bulk-write mark)" : "").append('\n')
+                    .append("  survivor ").append(user.survivorId()).append(" (").append(user.survivorReason()).append(")\n");
+            out.append(String.format("  %-1s %-26s %-26s %-26s %s%n", "", "_id", "createdAt", "updatedAt", "version"));
+            for (Copy copy : user.copyList()) {
+                out.append(String.format("  %-1s %-26s %-26s %-26s %s%n", copy.survivor() ? "*" : "", copy.id(),
+                        copy.createdAt(), copy.updatedAt(), copy.version()));
+            }
+            if (user.copyListTruncated()) {
+                out.append("  … ").append(user.copies() - user.copyList().size()).append(" more copies not listed\n");
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,22 @@
+package io.creatorprofiles.maintenance.migration;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What a migration did (or, as a dry run, would do). {@code pendingBefore}: documents with a non-canonical userId or
+ * without a version when it started. {@code crossTypeCopies}: documents left unconverted because the same user also
+ * has a document in the other form (converting would make two copies of one form, or hit a unique index); the
+ * duplicate repair merges those ({@code repairRunId}). {@code changedMeanwhile}: documents another writer changed
+ * between read and write, read again by the next pass. What is left is in {@code pendingLeft} and
+ * {@code duplicatedUsersLeft}; the run is complete when both are 0.
+ */
+@RegisterForReflection
+public record MigrationReport(String runId, boolean dryRun, long pendingBefore, long nonCanonicalBefore,
+        long withoutVersionBefore, long archived, long converted, long crossTypeCopies, long changedMeanwhile,
+        long passes, String repairRunId, long usersRepaired, long pendingLeft, long duplicatedUsersLeft,
+        long durationMillis) {
+
+    public boolean complete() {
+        return dryRun || (pendingLeft == 0 && duplicatedUsersLeft == 0);
+    }
+}

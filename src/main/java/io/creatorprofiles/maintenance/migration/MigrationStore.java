@@ -1,0 +1,160 @@
+package io.creatorprofiles.maintenance.migration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+
+import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.mongo.ProfileCollections;
+import io.creatorprofiles.profile.CreatorProfile;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every MongoDB call the migration makes on {@code creator_profiles}. Like the repair, it writes by {@code _id}, each
+ * write a compare-and-set on what it read, never with upsert: it can neither create a profile nor overwrite a change it
+ * has not seen (the old writer may still be live).
+ */
+@ApplicationScoped
+public class MigrationStore {
+
+    /** The version a document gets when it has none: the first this service issues (see docs/legacy-data.md). */
+    static final long FIRST_VERSION = 1L;
+    /** SQLite's "UNIQUE constraint failed": FerretDB 1.x's answer to an update into a unique-key collision (code 1). */
+    private static final String FERRETDB_UNIQUE = "UNIQUE constraint failed";
+
+    private final ProfileCollections collections;
+
+    public MigrationStore(ProfileCollections collections) {
+        this.collections = collections;
+    }
+
+    private ReactiveMongoCollection<Document> profiles() {
+        return collections.profiles();
+    }
+
+    /** Documents the migration changes: a userId in a non-canonical form, or no version. */
+    static Bson pending() {
+        return Filters.or(CanonicalUserId.nonCanonical(), Filters.exists(CreatorProfile.VERSION, false));
+    }
+
+    public Uni<Long> countPending() {
+        return count(pending());
+    }
+
+    public Uni<Long> countNonCanonical() {
+        return count(CanonicalUserId.nonCanonical());
+    }
+
+    public Uni<Long> countWithoutVersion() {
+        return count(Filters.exists(CreatorProfile.VERSION, false));
+    }
+
+    private Uni<Long> count(Bson filter) {
+        return ProfileCollections.available(profiles().countDocuments(filter));
+    }
+
+    /**
+     * The next page of pending documents after {@code afterId} (null: from the start), whole, in {@code _id} order.
+     * Paging by {@code _id} keeps memory at one page whatever the collection size, and lets a pass go on past
+     * documents it could not convert.
+     */
+    public Uni<List<Document>> nextPage(Object afterId, int size) {
+        Bson filter = afterId == null ? pending() : Filters.and(pending(), Filters.gt("_id", afterId));
+        return ProfileCollections.available(profiles()
+                .find(filter, new FindOptions().sort(Sorts.ascending("_id")).limit(size).batchSize(size))
+                .collect().asList());
+    }
+
+    /**
+     * Of these documents, the canonical userIds that some other document also holds, in another stored form: converting
+     * would make two copies of one user (or, under a unique index, fail). One query for the whole page.
+     */
+    public Uni<Set<String>> usersInBothForms(List<Document> page) {
+        List<Object> otherForms = new ArrayList<>();
+        for (Document document : page) {
+            Object stored = document.get(CreatorProfile.USER_ID);
+            String canonical = CanonicalUserId.of(stored);
+            if (canonical != null && !(stored instanceof String)) {
+                otherForms.add(canonical);
+            }
+        }
+        if (otherForms.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return ProfileCollections.available(profiles()
+                .find(Filters.in(CreatorProfile.USER_ID, otherForms),
+                        new FindOptions().projection(Projections.include(CreatorProfile.USER_ID)).batchSize(500))
+                .map(found -> CanonicalUserId.of(found.get(CreatorProfile.USER_ID)))
+                .collect().asSet());
+    }
+
+    /** The outcome of converting one page. */
+    public record Converted(long modified, long collided, long unmatched) {
+    }
+
+    /**
+     * One unordered bulk write for the page: per document, {@code userId} to its canonical string and, when it has
+     * none, {@code version: 1}; each only if the document is as read ({@code _id}, {@code userId}, {@code updatedAt},
+     * {@code version}). Nothing else is touched, so every other field stays. A duplicate key (a string copy written
+     * meanwhile, under a unique index) fails that document alone and is counted as a collision.
+     */
+    public Uni<Converted> convert(List<Document> page) {
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        for (Document document : page) {
+            List<Bson> changes = new ArrayList<>();
+            Object stored = document.get(CreatorProfile.USER_ID);
+            String canonical = CanonicalUserId.of(stored);
+            if (canonical != null && !(stored instanceof String)) {
+                changes.add(Updates.set(CreatorProfile.USER_ID, canonical));
+            }
+            if (!document.containsKey(CreatorProfile.VERSION)) {
+                changes.add(Updates.set(CreatorProfile.VERSION, FIRST_VERSION));
+            }
+            if (!changes.isEmpty()) {
+                writes.add(new UpdateOneModel<>(new ProfileCopy(document).unchangedSinceRead(), Updates.combine(changes)));
+            }
+        }
+        if (writes.isEmpty()) {
+            return Uni.createFrom().item(new Converted(0, 0, 0));
+        }
+        return ProfileCollections.available(profiles().bulkWrite(writes, new BulkWriteOptions().ordered(false)))
+                .map(result -> new Converted(result.getModifiedCount(), 0, writes.size() - result.getMatchedCount()))
+                .onFailure(MongoBulkWriteException.class).recoverWithUni(failure -> {
+                    MongoBulkWriteException bulk = (MongoBulkWriteException) failure;
+                    long collided = 0;
+                    for (BulkWriteError error : bulk.getWriteErrors()) {
+                        if (!isUniqueCollision(error)) {
+                            return Uni.createFrom().failure(failure);
+                        }
+                        collided++;
+                    }
+                    long modified = bulk.getWriteResult().getModifiedCount();
+                    long matched = bulk.getWriteResult().getMatchedCount();
+                    return Uni.createFrom().item(new Converted(modified, collided, writes.size() - matched - collided));
+                });
+    }
+
+    private static boolean isUniqueCollision(BulkWriteError error) {
+        return error.getCategory() == ErrorCategory.DUPLICATE_KEY
+                || (error.getMessage() != null && error.getMessage().contains(FERRETDB_UNIQUE));
+    }
+}

@@ -1,0 +1,227 @@
+package io.creatorprofiles.maintenance.migration;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import io.creatorprofiles.maintenance.ProfileArchive;
+import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.maintenance.RepairLease;
+import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
+import io.creatorprofiles.maintenance.duplicates.DuplicateScan;
+import io.creatorprofiles.maintenance.migration.MigrationCheckpoints.Step;
+import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Takes over what the old Node/Mongoose code wrote (docs/legacy-data.md): every {@code userId} stored in another
+ * form than a string becomes its canonical string ({@link CanonicalUserId}), every document without a {@code version}
+ * gets version 1, and each document's prior state goes to the archive (role {@value #BEFORE_MIGRATION}) before it is
+ * changed. Nothing else in a document is touched, so no field is lost.
+ * <p>
+ * A pass pages through the pending documents in {@code _id} order ({@code page-size} at a time: memory is one page):
+ * archive the page, then convert it in one unordered bulk write, each document by {@code _id} and only if unchanged
+ * since read. A document whose user also has a copy in the other form is left as it is: converting it would make two
+ * copies of one user, or, under a unique index, fail. After the passes, if any user has more than one copy, the
+ * duplicate repair ({@link DuplicateRepair}) merges them exactly as it merges any duplicates, and its survivor ends
+ * with the string form; then one more pass converts what is left.
+ * <p>
+ * Why a crash followed by a rerun converges: the pending documents are found again by their content, archive entries
+ * are keyed by their content (archiving the same state again is ignored), each conversion is a compare-and-set, and
+ * the repair is itself crash-safe. One runner at a time: the repair's lease, held for the passes, renewed per page and
+ * released before the repair takes it for itself.
+ */
+@ApplicationScoped
+public class ProfileMigration {
+
+    public static final String BEFORE_MIGRATION = "before-migration";
+    static final int PAGE_SIZE = 500;
+    /** Passes over the pending documents per conversion round; each pass picks up what another writer changed meanwhile. */
+    static final int MAX_PASSES = 3;
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final MigrationStore store;
+    private final ProfileArchive archive;
+    private final RepairLease lease;
+    private final MigrationCheckpoints checkpoints;
+    private final DuplicateScan scan;
+    private final DuplicateRepair repair;
+    private final UniqueUserIdIndex index;
+
+    public ProfileMigration(MigrationStore store, ProfileArchive archive, RepairLease lease,
+            MigrationCheckpoints checkpoints, DuplicateScan scan, DuplicateRepair repair, UniqueUserIdIndex index) {
+        this.store = store;
+        this.archive = archive;
+        this.lease = lease;
+        this.checkpoints = checkpoints;
+        this.scan = scan;
+        this.repair = repair;
+        this.index = index;
+    }
+
+    /** What an apply would change now: counts only; writes nothing, takes no lease. */
+    public Uni<MigrationReport> dryRun() {
+        long started = System.nanoTime();
+        String runId = newRunId() + "-dry";
+        return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion(),
+                scan.summary()).asTuple()
+                .map(counts -> new MigrationReport(runId, true, counts.getItem1(), counts.getItem2(), counts.getItem3(), 0,
+                        0, 0, 0, 0, null, 0, counts.getItem1(), counts.getItem4().users(), millisSince(started)));
+    }
+
+    /** Migrates every pending document; refused with the repair's lease exception while a repair or migration runs. */
+    public Uni<MigrationReport> apply() {
+        long started = System.nanoTime();
+        String runId = newRunId();
+        Tally tally = new Tally();
+        Log.infof("Migration %s starting", runId);
+        return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion())
+                .asTuple()
+                .invoke(before -> {
+                    tally.pendingBefore = before.getItem1();
+                    tally.nonCanonicalBefore = before.getItem2();
+                    tally.withoutVersionBefore = before.getItem3();
+                    Log.infof("Migration %s: %d pending document(s): %d with a non-string userId, %d without a version",
+                            runId, before.getItem1(), before.getItem2(), before.getItem3());
+                })
+                .chain(() -> convertUnderLease(runId, tally))
+                .chain(() -> scan.summary())
+                .chain(duplicated -> {
+                    if (duplicated.users() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Log.infof("Migration %s: %d user(s) have more than one copy (%d in both forms); repairing them",
+                            runId, duplicated.users(), tally.crossTypeCopies);
+                    return checkpoints.reached(Step.BEFORE_REPAIR)
+                            .chain(() -> repair.apply())
+                            .invoke(repaired -> {
+                                tally.repairRunId = repaired.runId();
+                                tally.usersRepaired = repaired.usersRepaired();
+                            })
+                            .chain(() -> convertUnderLease(runId, tally));
+                })
+                // This instance's write gate opens now rather than at the index bean's next data recheck.
+                .call(() -> index.ensure())
+                .chain(() -> Uni.combine().all().unis(store.countPending(), scan.summary()).asTuple())
+                .map(left -> tally.report(runId, left.getItem1(), left.getItem2().users(), started))
+                .invoke(report -> Log.infof("Migration %s finished: %d converted, %d archived, %d left in both forms "
+                        + "for the repair, %d changed meanwhile; left: %d pending, %d duplicated user(s)", runId,
+                        report.converted(), report.archived(), report.crossTypeCopies(), report.changedMeanwhile(),
+                        report.pendingLeft(), report.duplicatedUsersLeft()));
+    }
+
+    /** Up to {@link #MAX_PASSES} passes, holding the lease; stops when a pass met no document changed meanwhile. */
+    private Uni<Void> convertUnderLease(String runId, Tally tally) {
+        String owner = RepairLease.newOwner();
+        return lease.acquire(owner)
+                .chain(() -> archive.ensureIndexes())
+                .chain(() -> passes(runId, owner, tally, 0))
+                .onTermination().call((ignored, failure, cancelled) -> lease.release(owner)
+                        .onFailure().invoke(e -> Log.warnf("Releasing the lease failed (it expires on its own): %s", e))
+                        .onFailure().recoverWithNull());
+    }
+
+    private Uni<Void> passes(String runId, String owner, Tally tally, int done) {
+        if (done >= MAX_PASSES) {
+            return Uni.createFrom().voidItem();
+        }
+        tally.passes++;
+        tally.changedInPass = 0;
+        // Another pass only for documents another writer changed between read and write; the rest is converted.
+        return pass(runId, owner, tally)
+                .chain(() -> tally.changedInPass > 0
+                        ? passes(runId, owner, tally, done + 1)
+                        : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * One pass: the pending documents page by page, one page after the other. A stream, not a recursion: each page is
+     * released once converted, so the heap holds one page (and the next one being read) whatever the collection size.
+     */
+    private Uni<Void> pass(String runId, String owner, Tally tally) {
+        return Multi.createBy().repeating()
+                .uni(() -> new AtomicReference<>(), (AtomicReference<Object> after) -> store
+                        .nextPage(after.get(), PAGE_SIZE)
+                        .invoke(page -> {
+                            if (!page.isEmpty()) {
+                                after.set(page.get(page.size() - 1).get("_id"));
+                            }
+                        }))
+                .until(List::isEmpty)
+                .onItem().transformToUniAndConcatenate(page -> store.usersInBothForms(page)
+                        .flatMap(inBothForms -> convertPage(runId, tally, page, inBothForms))
+                        .call(() -> checkpoints.reached(Step.AFTER_CONVERT))
+                        .call(() -> lease.renew(owner))
+                        .invoke(() -> Log.infof("Migration %s: %d converted, %d archived, %d in both forms so far (page "
+                                + "up to _id %s)", runId, tally.converted, tally.archived, tally.crossTypeCopies,
+                                page.get(page.size() - 1).get("_id"))))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> convertPage(String runId, Tally tally, List<Document> page, Set<String> inBothForms) {
+        List<Document> convertible = page.stream().filter(document -> {
+            boolean twin = !(document.get(CreatorProfile.USER_ID) instanceof String)
+                    && inBothForms.contains(CanonicalUserId.of(document.get(CreatorProfile.USER_ID)));
+            tally.crossTypeCopies += twin ? 1 : 0;
+            return !twin;
+        }).toList();
+        return Multi.createFrom().iterable(convertible)
+                .onItem().transformToUni(document -> archive.archive(new ProfileCopy(document), BEFORE_MIGRATION,
+                        document.get("_id"), runId, "state before the migration gave it a string userId and a version"))
+                .merge(16)
+                .invoke(stored -> tally.archived += stored ? 1 : 0)
+                .collect().last()
+                .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE))
+                .chain(() -> store.convert(convertible))
+                .invoke(converted -> {
+                    tally.converted += converted.modified();
+                    tally.crossTypeCopies += converted.collided();
+                    tally.changedMeanwhile += converted.unmatched();
+                    tally.changedInPass += converted.unmatched();
+                })
+                .replaceWithVoid();
+    }
+
+    private static String newRunId() {
+        return "migrate-" + RUN_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** Counts of one run; touched by one sequential pipeline only (the archive's merge(16) reports back in order). */
+    private static final class Tally {
+        long pendingBefore;
+        long nonCanonicalBefore;
+        long withoutVersionBefore;
+        long archived;
+        long converted;
+        long crossTypeCopies;
+        long changedMeanwhile;
+        long changedInPass;
+        long passes;
+        String repairRunId;
+        long usersRepaired;
+
+        MigrationReport report(String runId, long pendingLeft, long duplicatedUsersLeft, long startedNanos) {
+            return new MigrationReport(runId, false, pendingBefore, nonCanonicalBefore, withoutVersionBefore, archived,
+                    converted, crossTypeCopies, changedMeanwhile, passes, repairRunId, usersRepaired, pendingLeft,
+                    duplicatedUsersLeft, millisSince(startedNanos));
+        }
+    }
+}

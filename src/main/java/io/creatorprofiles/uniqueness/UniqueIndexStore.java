@@ -1,0 +1,80 @@
+package io.creatorprofiles.uniqueness;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.CountOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+
+import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.mongo.ProfileCollections;
+import io.smallrye.mutiny.Uni;
+import mutiny.zero.flow.adapters.AdaptersToFlow;
+
+/** Every MongoDB call the unique index bean makes on the profiles collection: its indexes and the counts it checks. */
+@ApplicationScoped
+public class UniqueIndexStore {
+
+    private static final String USER_ID = CanonicalUserId.FIELD;
+
+    private final ProfileCollections collections;
+    private final ProfilesConfig config;
+
+    public UniqueIndexStore(ProfileCollections collections, ProfilesConfig config) {
+        this.collections = collections;
+        this.config = config;
+    }
+
+    /** The indexes of the collection as MongoDB describes them (name, key, unique, ...). */
+    public Uni<List<Document>> listIndexes() {
+        return ProfileCollections.within(config.database().timeout(), collections.profiles().listIndexes()
+                .capDemandsTo(ProfileCollections.READ_BATCH).collect().asList());
+    }
+
+    /** Creates uniq_userId; a no-op when the identical index exists, a failure over duplicates or a conflicting index. */
+    public Uni<String> createUniqueUserIdIndex() {
+        // No request timeout here: building the index over a large collection may take minutes.
+        return ProfileCollections.available(collections.profiles().createIndex(Indexes.ascending(USER_ID),
+                new IndexOptions().name(UniqueUserIdIndex.NAME).unique(true)));
+    }
+
+    /**
+     * How many userIds have more than one profile, by stored value (what a unique index on userId would refuse);
+     * streams on the server, holds nothing in memory here, and the server gives up after {@code timeLimit}.
+     */
+    public Uni<Long> countDuplicatedUserIds(Duration timeLimit) {
+        List<Bson> pipeline = List.of(
+                Aggregates.group("$" + USER_ID, Accumulators.sum("n", 1)),
+                Aggregates.match(Filters.gt("n", 1)),
+                Aggregates.count("duplicated"));
+        // Straight on the driver: Quarkus 3.33's AggregateOptions.maxTime sets maxAwaitTime, so no maxTimeMS is sent.
+        return limited(timeLimit, Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database().unwrap()
+                .getCollection(ProfileCollections.PROFILES).aggregate(pipeline)
+                .allowDiskUse(true).batchSize(ProfileCollections.READ_BATCH)
+                .maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)
+                .first())))
+                .map(result -> result == null ? 0L : ((Number) result.get("duplicated")).longValue());
+    }
+
+    /** How many profiles carry a userId in another form than the canonical string (the old code's ObjectIds). */
+    public Uni<Long> countLegacyUserIds(Duration timeLimit) {
+        return limited(timeLimit, collections.profiles().countDocuments(CanonicalUserId.nonCanonical(),
+                new CountOptions().maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    /** A maintenance call the server bounds itself (maxTimeMS); the client waits a request's timeout longer. */
+    private <T> Uni<T> limited(Duration timeLimit, Uni<T> call) {
+        return ProfileCollections.within(timeLimit.plus(config.database().timeout()), call);
+    }
+}

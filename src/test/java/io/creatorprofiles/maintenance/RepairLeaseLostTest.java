@@ -1,0 +1,151 @@
+package io.creatorprofiles.maintenance;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
+import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints;
+import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
+import io.creatorprofiles.maintenance.duplicates.RepairReport;
+import io.creatorprofiles.maintenance.duplicates.RepairRun;
+import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.IncidentProfiles;
+import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.RepairOutcome;
+import io.creatorprofiles.testing.Tokens;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A runner stalled past its 2 s lease (its work and its renewal timer both held, as in a long GC pause or a frozen
+ * pod), a second runner taking over: the first stops at its next write and says so; the end state is that of one
+ * clean run.
+ */
+@QuarkusTest
+@TestProfile(RepairLeaseLostTest.TwoSecondLease.class)
+@WithTestResource(MongoTestResource.class)
+class RepairLeaseLostTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final String FIRST_USER = "0000-first-user";
+
+    public static class TwoSecondLease implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("profiles.duplicates.lease-ttl", "2s");
+        }
+    }
+
+    @Inject
+    DuplicateRepair repair;
+
+    @Inject
+    ProfileStore store;
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    @AfterEach
+    void restore() {
+        CleanProfiles.resetAfterRepair(store, index);
+    }
+
+    private void plant() {
+        List<Document> documents = new ArrayList<>(IncidentProfiles.documents());
+        Date at = Date.from(Instant.parse("2025-07-04T18:00:00Z"));
+        documents.add(new Document("_id", new ObjectId("000000000000000000000a01")).append("userId", FIRST_USER)
+                .append("personalInfo", new Document("displayName", "A"))
+                .append("updatedAt", at).append("version", 1L));
+        documents.add(new Document("_id", new ObjectId("000000000000000000000a02")).append("userId", FIRST_USER)
+                .append("personalInfo", new Document("bio", "B"))
+                .append("updatedAt", at).append("version", 1L));
+        store.dropMaintenance();
+        store.replaceProfilesWith(documents, List.of());
+    }
+
+    @Test
+    void aRunnerThatLostItsLeaseStopsAndSaysSoAndTheEndStateEqualsOneCleanRun() throws Exception {
+        plant();
+        RepairReport clean = repair.apply().await().atMost(WAIT);
+        assertEquals(2, clean.usersRepaired());
+        RepairOutcome expected = RepairOutcome.of(store);
+        plant();
+
+        CountDownLatch stalled = new CountDownLatch(1);
+        CompletableFuture<Void> wakeUp = new CompletableFuture<>();
+        CompletableFuture<Void> renewalsResume = new CompletableFuture<>();
+        AtomicBoolean firstRunner = new AtomicBoolean(true);
+        QuarkusMock.installMockForType(new RepairCheckpoints() {
+            @Override
+            public Uni<Void> reached(Step step, Object userId) {
+                if (step == Step.LEASE_RENEWAL && !renewalsResume.isDone()) {
+                    return Uni.createFrom().completionStage(renewalsResume);
+                }
+                if (step == Step.MERGED && IncidentProfiles.USER.equals(userId) && firstRunner.getAndSet(false)) {
+                    stalled.countDown();
+                    return Uni.createFrom().completionStage(wakeUp);
+                }
+                return Uni.createFrom().voidItem();
+            }
+        }, RepairCheckpoints.class);
+
+        RepairRun first = repair.start().await().atMost(WAIT);
+        assertTrue(stalled.await(60, TimeUnit.SECONDS), "the first runner repaired one user, then stalled");
+
+        // The second runner is refused until the lease has expired on the server's clock, then takes it over.
+        AtomicReference<RepairRun> second = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try {
+                second.set(repair.start().await().atMost(WAIT));
+                return true;
+            } catch (RepairLeaseHeldException stillHeld) {
+                return false;
+            }
+        });
+        renewalsResume.complete(null);
+        RepairReport report = second.get().finished().await().atMost(WAIT);
+        assertEquals(186, report.deleted());
+
+        wakeUp.complete(null);
+        ExecutionException stopped = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> first.finished().subscribeAsCompletionStage().get(120, TimeUnit.SECONDS));
+        assertTrue(stopped.getCause() instanceof RepairLeaseLostException, String.valueOf(stopped.getCause()));
+        assertEquals("lease lost after 1 users were repaired; rerun", stopped.getCause().getMessage());
+        given().auth().oauth2(Tokens.admin("ops")).get("/api/admin/duplicates/repair/" + first.runId()).then()
+                .statusCode(200).body("state", equalTo("LEASE_LOST"),
+                        "message", equalTo("lease lost after 1 users were repaired; rerun"), "usersRepaired", equalTo(1));
+
+        assertEquals(expected, RepairOutcome.of(store));
+        assertEquals(1, store.countFor(IncidentProfiles.USER));
+        assertEquals(1, store.countFor(FIRST_USER));
+    }
+}

@@ -1,0 +1,160 @@
+package io.creatorprofiles.maintenance;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Inject;
+
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
+import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints;
+import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
+import io.creatorprofiles.maintenance.duplicates.RepairReport;
+import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.Concurrently;
+import io.creatorprofiles.testing.IncidentProfiles;
+import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.RepairOutcome;
+import io.creatorprofiles.testing.Tokens;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
+/** One repair at a time: a second one, from this instance, another, or REST, is refused while the first runs. */
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class RepairLeaseTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @Inject
+    DuplicateRepair repair;
+
+    @Inject
+    ProfileStore store;
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    private final List<Document> planted = IncidentProfiles.documents();
+
+    @BeforeEach
+    void incident() {
+        IncidentProfiles.plantInto(store);
+    }
+
+    @AfterEach
+    void restore() {
+        CleanProfiles.resetAfterRepair(store, index);
+    }
+
+    @Test
+    void aSecondRepairWhileOneRunsIsRefusedAndChangesNothing() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CompletableFuture<Void> letGo = new CompletableFuture<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+        QuarkusMock.installMockForType(new RepairCheckpoints() {
+            @Override
+            public Uni<Void> reached(Step step, Object userId) {
+                if (step == Step.AFTER_ARCHIVE && first.getAndSet(false)) {
+                    holding.countDown();
+                    return Uni.createFrom().completionStage(letGo);
+                }
+                return Uni.createFrom().voidItem();
+            }
+        }, RepairCheckpoints.class);
+
+        CompletableFuture<RepairReport> running = repair.apply().subscribeAsCompletionStage();
+        assertTrue(holding.await(60, TimeUnit.SECONDS), "the first repair reached its archive step");
+        List<Document> meanwhile = store.snapshot();
+
+        RepairLeaseHeldException refused = assertThrows(RepairLeaseHeldException.class,
+                () -> repair.apply().await().atMost(WAIT));
+        assertTrue(refused.getMessage().contains("Another duplicate repair is running"), refused.getMessage());
+        given().auth().oauth2(Tokens.admin("ops")).queryParam("dryRun", "false").post("/api/admin/duplicates/repair")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Repair already running"), "detail", containsString("nothing was changed"));
+        assertEquals(meanwhile, store.snapshot(), "the refused repairs changed nothing");
+
+        letGo.complete(null);
+        RepairReport report = running.get(120, TimeUnit.SECONDS);
+        assertEquals(186, report.deleted());
+        assertEquals(1, store.countFor(IncidentProfiles.USER));
+        assertEquals(187, store.archive().size());
+        assertEquals(0, store.collection(RepairLease.COLLECTION).countDocuments().await().atMost(WAIT), "released");
+    }
+
+    @Test
+    void twoRepairsReleasedTogetherEndAsOneRepair() throws Exception {
+        RepairReport single = repair.apply().await().atMost(WAIT);
+        RepairOutcome expected = RepairOutcome.of(store);
+        IncidentProfiles.plantInto(store);
+
+        List<Callable<Object>> both = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            both.add(() -> {
+                try {
+                    return repair.apply().await().atMost(WAIT);
+                } catch (RepairLeaseHeldException e) {
+                    return e;
+                }
+            });
+        }
+        List<Object> results = Concurrently.run(both, WAIT);
+
+        long fullRepairs = results.stream().filter(r -> r instanceof RepairReport report && report.deleted() == 186).count();
+        long refusedOrNothingLeft = results.stream().filter(r -> r instanceof RepairLeaseHeldException
+                || (r instanceof RepairReport report && report.deleted() == 0 && report.usersAffected() == 0)).count();
+        assertEquals(1, fullRepairs, results.toString());
+        assertEquals(1, refusedOrNothingLeft, results.toString());
+        assertEquals(single.deleted(), 186);
+        assertEquals(expected, RepairOutcome.of(store));
+    }
+
+    @Test
+    void anExpiredLeaseOfARunnerThatDiedIsTakenOver() {
+        store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+                .append("owner", "pod-that-died/1234").append("expiresAt", Date.from(Instant.now().minusSeconds(5))))
+                .await().atMost(WAIT);
+
+        RepairReport report = repair.apply().await().atMost(WAIT);
+
+        assertEquals(186, report.deleted());
+    }
+
+    @Test
+    void aLiveLeaseOfAnotherRunnerRefusesTheRepair() {
+        store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+                .append("owner", "other-pod/42").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
+                .await().atMost(WAIT);
+
+        RepairLeaseHeldException refused = assertThrows(RepairLeaseHeldException.class,
+                () -> repair.apply().await().atMost(WAIT));
+
+        assertTrue(refused.getMessage().contains("other-pod/42"), refused.getMessage());
+        assertEquals(planted.size(), store.countAll());
+        assertEquals(0, store.archive().size());
+    }
+}

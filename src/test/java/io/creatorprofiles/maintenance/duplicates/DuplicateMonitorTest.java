@@ -1,0 +1,74 @@
+package io.creatorprofiles.maintenance.duplicates;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.IncidentProfiles;
+import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.uniqueness.DuplicateCount;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class DuplicateMonitorTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String CHECK = "checks.find { it.name == 'uniq_userId index' }";
+
+    @Inject
+    DuplicateMonitor monitor;
+
+    @Inject
+    ProfileStore store;
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    @AfterEach
+    void restore() {
+        CleanProfiles.resetAfterRepair(store, index);
+        monitor.scanNow().await().atMost(WAIT);
+    }
+
+    @Test
+    void aScanPublishesTheDuplicatedUsersGaugeAndReadinessNamesTheProblem() {
+        store.replaceProfilesWith(IncidentProfiles.documents(), List.of());
+        index.ensure().await().atMost(WAIT);
+
+        DuplicateCount summary = monitor.scanNow().await().atMost(WAIT);
+
+        assertEquals(1, summary.users());
+        assertEquals(186, summary.surplus());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("profiles_duplicates_users 1.0"),
+                        containsString("profiles_duplicates_surplus_documents 186.0"));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body(CHECK + ".data.state", equalTo("DUPLICATES"),
+                        CHECK + ".data.detail", containsString("'scan' command"),
+                        CHECK + ".data.detail", containsString("repair --apply"),
+                        CHECK + ".data.lastDuplicateScan", containsString("1 duplicated userId(s), 186 surplus"));
+    }
+
+    @Test
+    void aCleanScanSetsTheGaugeToZero() {
+        CleanProfiles.reset(store, index);
+
+        monitor.scanNow().await().atMost(WAIT);
+
+        given().get("/q/metrics").then().statusCode(200).body(containsString("profiles_duplicates_users 0.0"));
+    }
+}

@@ -1,0 +1,249 @@
+package io.creatorprofiles.maintenance.duplicates;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Inject;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.mongodb.client.model.Filters;
+
+import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
+import io.creatorprofiles.testing.Bodies;
+import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.IncidentProfiles;
+import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.Tokens;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/** What the repair promises an operator at 3 a.m., each shown on planted data over the real wire protocol. */
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class RepairGuaranteesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Date OLD = Date.from(Instant.parse("2025-07-01T00:00:00Z"));
+    private static final Date NEW = Date.from(Instant.parse("2025-07-04T18:00:00Z"));
+
+    @Inject
+    DuplicateRepair repair;
+
+    @Inject
+    ProfileStore store;
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    @AfterEach
+    void restore() {
+        CleanProfiles.resetAfterRepair(store, index);
+    }
+
+    private static Document copy(String userId, Date updatedAt, Object version, Document info, List<Document> gallery) {
+        return new Document("_id", new ObjectId()).append("userId", userId).append("personalInfo", info)
+                .append("gallery", gallery).append("createdAt", OLD).append("updatedAt", updatedAt)
+                .append("version", version);
+    }
+
+    private static Document item(String url) {
+        return new Document("url", url).append("caption", "");
+    }
+
+    private void plant(List<Document> documents) {
+        store.dropMaintenance();
+        store.replaceProfilesWith(documents, List.of());
+    }
+
+    @Test
+    void aUserWithAStringVersionIsListedAndEveryOtherUserIsRepaired() {
+        List<Document> documents = new ArrayList<>();
+        // Sorted before the incident's user, so the run meets it first.
+        Document bad = copy("0000-odd-version", NEW, "x", new Document("displayName", "A"), List.of());
+        documents.add(bad);
+        documents.add(copy("0000-odd-version", OLD, 1L, new Document("displayName", "B"), List.of()));
+        documents.addAll(IncidentProfiles.documents());
+        plant(documents);
+
+        RepairReport report = repair.apply().await().atMost(WAIT);
+
+        assertEquals(1, report.usersFailed());
+        assertEquals("0000-odd-version", report.failedUsers().get(0).userId());
+        assertTrue(report.failedUsers().get(0).reason().contains("version \"x\""), report.failedUsers().toString());
+        assertFalse(report.complete(), "exit 5");
+        assertEquals(1, report.usersRepaired());
+        assertEquals(1, store.countFor(IncidentProfiles.USER));
+        assertEquals(2, store.countFor("0000-odd-version"), "the odd user is left as it was");
+        assertEquals(bad, store.profiles().find(Filters.eq("_id", bad.get("_id"))).collect().first().await().atMost(WAIT));
+    }
+
+    @Test
+    void profilesWithoutAUserIdAreReportedAndNeverMerged() {
+        List<Document> documents = new ArrayList<>(IncidentProfiles.documents());
+        documents.add(new Document("personalInfo", new Document("displayName", "no user id 1")));
+        documents.add(new Document("personalInfo", new Document("displayName", "no user id 2")));
+        documents.add(new Document("userId", null).append("personalInfo", new Document("displayName", "null user id")));
+        plant(documents);
+
+        RepairReport report = repair.apply().await().atMost(WAIT);
+
+        assertEquals(1, report.usersFailed());
+        assertNull(report.failedUsers().get(0).userId());
+        assertTrue(report.failedUsers().get(0).reason().startsWith("3 profiles have no userId"),
+                report.failedUsers().toString());
+        assertEquals(3, store.count(Filters.eq("userId", null)), "none of them merged or deleted");
+        assertEquals(1, store.countFor(IncidentProfiles.USER));
+    }
+
+    @Test
+    void oneHundredEightySevenDistinctGalleryUrlsMergeIntoFiftyAndTheRestAreArchivedAndNamed() {
+        List<Document> documents = new ArrayList<>();
+        Set<String> urls = new HashSet<>();
+        for (int i = 0; i < 187; i++) {
+            String url = "https://img.example/distinct/" + i + ".jpg";
+            urls.add(url);
+            documents.add(copy(IncidentProfiles.USER, NEW, 1L, new Document(), List.of(item(url))));
+        }
+        plant(documents);
+
+        RepairReport report = repair.apply().await().atMost(WAIT);
+
+        Document merged = store.findOne(IncidentProfiles.USER);
+        List<String> kept = merged.getList("gallery", Document.class).stream().map(d -> d.getString("url")).toList();
+        assertEquals(50, kept.size());
+        assertEquals(1, report.galleryLeftOut().size());
+        List<String> named = report.galleryLeftOut().get(0).items();
+        assertEquals(137, named.size());
+        Set<String> keptOrNamed = new HashSet<>(kept);
+        keptOrNamed.addAll(named);
+        assertEquals(urls, keptOrNamed, "every url is in the profile or named in the report");
+        Set<String> archived = new HashSet<>();
+        store.archive().forEach(entry -> entry.get("original", Document.class).getList("gallery", Document.class)
+                .forEach(item -> archived.add(item.getString("url"))));
+        assertTrue(archived.containsAll(named), "every url left out is in the archive");
+        given().auth().oauth2(Tokens.user(IncidentProfiles.USER)).get("/api/profiles/me").then().statusCode(200)
+                .body("gallery", hasSize(50));
+    }
+
+    @Test
+    void whatTheNewestSaveRemovedIsNotPublishedAgain() {
+        plant(List.of(
+                copy("asha", NEW, 4L, new Document("displayName", "Asha"), List.of(item("https://img.example/kept.jpg"))),
+                copy("asha", OLD, 3L, new Document("displayName", "Asha").append("location", "Pune"),
+                        List.of(item("https://img.example/kept.jpg"), item("https://img.example/removed.jpg")))));
+
+        repair.apply().await().atMost(WAIT);
+
+        assertEquals(1, store.countFor("asha"));
+        given().auth().oauth2(Tokens.user("asha")).get("/api/profiles/me").then().statusCode(200)
+                .body("personalInfo.displayName", equalTo("Asha"), "personalInfo.location", nullValue(),
+                        "gallery", hasSize(1), "gallery[0].url", equalTo("https://img.example/kept.jpg"));
+    }
+
+    @Test
+    void anIfMatchReadFromAnyCopyAnswers412AfterTheRepair() {
+        plant(List.of(
+                copy("asha", NEW, 2L, new Document("displayName", "Asha"), List.of()),
+                copy("asha", OLD, 7L, new Document("displayName", "Old Asha"), List.of())));
+
+        repair.apply().await().atMost(WAIT);
+
+        String token = Tokens.user("asha");
+        for (String seen : List.of("\"2\"", "\"7\"")) {
+            given().auth().oauth2(token).contentType("application/json").header("If-Match", seen)
+                    .body(Bodies.personalInfo("Stale")).put("/api/profiles/me/personal-info")
+                    .then().statusCode(412).contentType("application/problem+json");
+        }
+        String current = given().auth().oauth2(token).get("/api/profiles/me").then().statusCode(200)
+                .body("version", equalTo(8)).extract().header("ETag");
+        given().auth().oauth2(token).contentType("application/json").header("If-Match", current)
+                .body(Bodies.personalInfo("Fresh")).put("/api/profiles/me/personal-info").then().statusCode(200);
+    }
+
+    @Test
+    void aRestRepairWhoseClientGivesUpAfterOneSecondStillCompletesOffTheEventLoop() throws Exception {
+        IncidentProfiles.plantInto(store);
+        CountDownLatch merging = new CountDownLatch(1);
+        CompletableFuture<Void> letGo = new CompletableFuture<>();
+        AtomicReference<String> mergeThread = new AtomicReference<>();
+        QuarkusMock.installMockForType(new RepairCheckpoints() {
+            @Override
+            public Uni<Void> reached(Step step, Object userId) {
+                if (step == Step.MERGED && mergeThread.compareAndSet(null,
+                        Thread.currentThread().getName() + (Context.isOnEventLoopThread() ? " (event loop)" : ""))) {
+                    merging.countDown();
+                    return Uni.createFrom().completionStage(letGo);
+                }
+                return Uni.createFrom().voidItem();
+            }
+        }, RepairCheckpoints.class);
+
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        try {
+            // The client gives up after one second, whether or not the 202 has arrived by then.
+            client.send(HttpRequest
+                    .newBuilder(
+                            URI.create("http://127.0.0.1:" + RestAssured.port + "/api/admin/duplicates/repair?dryRun=false"))
+                    .timeout(Duration.ofSeconds(1)).header("Authorization", "Bearer " + Tokens.admin("ops"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (HttpTimeoutException gaveUp) {
+            // as a client behind a short ingress timeout would
+        }
+
+        assertTrue(merging.await(60, TimeUnit.SECONDS), "the repair reached its merge");
+        String runId = given().auth().oauth2(Tokens.admin("ops")).get("/api/admin/duplicates/repair").then()
+                .statusCode(200).body("[0].state", equalTo("RUNNING")).extract().path("[0].runId");
+        String statusPath = "/api/admin/duplicates/repair/" + runId;
+        given().auth().oauth2(Tokens.admin("ops")).get(statusPath).then().statusCode(200)
+                .body("state", equalTo("RUNNING"), "report", nullValue());
+        letGo.complete(null);
+
+        JsonPath status = RepairOverRest.waitFor(Tokens.admin("ops"), statusPath);
+        assertEquals("DONE", status.getString("state"), status.prettify());
+        assertEquals(186, status.getInt("report.deleted"));
+        assertEquals("READY", status.getString("report.indexState"));
+        assertEquals(1, store.countFor(IncidentProfiles.USER));
+        assertFalse(mergeThread.get().contains("event loop"), mergeThread.get());
+        assertTrue(mergeThread.get().startsWith("executor-thread"), mergeThread.get());
+    }
+
+    @Test
+    void anUnknownRunIs404ProblemJson() {
+        given().auth().oauth2(Tokens.admin("ops")).get("/api/admin/duplicates/repair/repair-none").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+}
