@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks the deploy files on every CI run (.ci/run calls it after the test tiers):
-#   1. every kustomization (overlays and one-off Jobs) renders with kubectl's built-in kustomize;
+#   1. every kustomization (overlays and one-off Jobs) renders with kubectl's built-in kustomize (deploy/render.sh, the
+#      prod overlay and the Jobs with CI's environment values; render.sh refuses any rendered object naming an example
+#      domain); the prod overlay without its values, and values with a placeholder, a tag or a key missing, are refused;
 #   2. every rendered object decodes strictly against the upstream Kubernetes API types (tools/manifest-check);
 #   3. the Prometheus rules pass `promtool check rules` and their unit tests (`promtool test rules`);
 #   4. both Dockerfiles pass hadolint at warning level.
@@ -43,17 +45,48 @@ echo "tools: $(kubectl version --client 2>/dev/null | grep -i kustomize), $(prom
   "$("$HADOLINT" --version)"
 
 # --- 1 + 2: render and validate strictly ---------------------------------------------------------------------------
+# overlays/prod and the one-off Jobs take an environment's values (deploy/render.sh); CI's are tools/deploy-testdata/ci.env.
+values=tools/deploy-testdata/ci.env
 for dir in deploy/kubernetes/overlays/* deploy/kubernetes/jobs/*; do
-  if ! kubectl kustomize "$dir" >"$work/rendered.yaml" 2>"$work/render.err"; then
-    fail "render $dir: $(cat "$work/render.err")"; continue
+  target=${dir#deploy/kubernetes/}
+  if ! deploy/render.sh "$target" "$values" >"$work/rendered.yaml" 2>"$work/render.err"; then
+    fail "render $target: $(cat "$work/render.err")"; continue
   fi
-  pass "render $dir ($(grep -c '^kind:' "$work/rendered.yaml") objects)"
+  pass "render $target ($(grep -c '^kind:' "$work/rendered.yaml") objects)"
   if "$work/manifest-check" "$work/rendered.yaml" >"$work/check.out" 2>&1; then
-    pass "strict API types $dir"
+    pass "strict API types $target"
   else
-    fail "strict API types $dir: $(cat "$work/check.out")"
+    fail "strict API types $target: $(cat "$work/check.out")"
   fi
 done
+# Planted: the prod overlay applied as it is (no environment file) must not render at all, and say what is missing.
+if kubectl kustomize deploy/kubernetes/overlays/prod >/dev/null 2>"$work/render.err"; then
+  fail "planted: overlays/prod rendered without an environment file"
+elif grep -q 'environment.env' "$work/render.err"; then
+  pass "planted: overlays/prod without environment.env refused ($(grep -o 'overlays/prod/environment.env' "$work/render.err" | head -1))"
+else
+  fail "planted: overlays/prod without environment.env refused without naming it: $(cat "$work/render.err")"
+fi
+# Planted: environments with a tag, the example issuer, a key left out; each refused, naming the key.
+for planted in tag:IMAGE example-issuer:JWT_ISSUER no-audience:JWT_AUDIENCE; do
+  file=tools/deploy-testdata/planted-${planted%%:*}.env key=${planted#*:}
+  if deploy/render.sh overlays/prod "$file" >/dev/null 2>"$work/render.err"; then
+    fail "planted $file rendered"
+  elif grep -q "set $key" "$work/render.err"; then
+    pass "planted $file refused: $(grep "set $key" "$work/render.err" | head -1)"
+  else
+    fail "planted $file refused without naming $key: $(cat "$work/render.err")"
+  fi
+done
+# Planted: an example domain left in a base file (not in the values): the rendered objects are refused.
+cp -r deploy "$work/planted-deploy"
+sed -i 's|^  MONGODB_DATABASE: creator_profiles$|&\n  PROFILES_SOMETHING_URL: https://auth.example.com/|' \
+  "$work/planted-deploy/kubernetes/base/configmap.yaml"
+if "$work/planted-deploy/render.sh" overlays/prod "$values" >/dev/null 2>"$work/render.err"; then
+  fail "planted example domain in base/configmap.yaml rendered"
+else
+  pass "planted example domain in base/configmap.yaml refused: $(grep -m1 'line' "$work/render.err" | sed 's/^ *//')"
+fi
 for planted in tools/manifest-check/testdata/*.yaml; do
   if "$work/manifest-check" "$planted" >"$work/check.out" 2>&1; then
     fail "planted $planted was accepted by the strict check"
