@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -32,6 +30,8 @@ import io.creatorprofiles.testing.Http;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.RetryingClient;
+import io.creatorprofiles.testing.RetryingClient.Outcome;
 import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.testing.Tokens;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
@@ -45,13 +45,16 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The incident, replayed through the API: many requests for one user at the same instant must leave one profile.
  * On the embedded server (which serializes operations) this shows the upsert is atomic; on an external server such as
- * FerretDB, which can race, it also shows the duplicate-key retry at work (the retry counter is printed).
+ * FerretDB, which can race, it also shows the duplicate-key retry at work (the retry counter is printed). What is
+ * asserted is the promise, not a speed: one profile per user, and every request ends in 200 for a client that sends
+ * a 503 with Retry-After again ({@link RetryingClient}); a busy machine may answer 503 first, nothing else.
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 class ConcurrentWritesTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(120);
+    /** Only a bound so a hung run ends: a slow machine is no failure, a retried 503 adds seconds. */
+    private static final Duration LIMIT = Duration.ofSeconds(600);
 
     @TestHTTPResource("/api/profiles/me")
     URI me;
@@ -99,28 +102,31 @@ class ConcurrentWritesTest {
         String token = Tokens.user(user);
         Set<String> names = new HashSet<>();
         Set<String> galleryUrls = new HashSet<>();
-        List<Callable<HttpResponse<String>>> requests = new ArrayList<>();
+        List<Callable<Outcome>> requests = new ArrayList<>();
         for (int i = 0; i < 80; i++) {
             String name = "Name-" + i;
             String url = "https://img.example/" + i + ".png";
             names.add(name);
             galleryUrls.add(url);
-            requests.add(() -> Http.get(me, token));
-            requests.add(() -> Http.put(personalInfo, token, Bodies.personalInfo(name)));
-            requests.add(() -> Http.put(gallery, token, Bodies.gallery(url)));
+            requests.add(RetryingClient.honoringRetryAfter(() -> Http.get(me, token)));
+            requests.add(RetryingClient.honoringRetryAfter(() -> Http.put(personalInfo, token, Bodies.personalInfo(name))));
+            requests.add(RetryingClient.honoringRetryAfter(() -> Http.put(gallery, token, Bodies.gallery(url))));
         }
 
-        List<HttpResponse<String>> responses = Concurrently.run(requests, LIMIT);
+        List<Outcome> outcomes = Concurrently.run(requests, LIMIT);
 
-        Map<Integer, Long> statuses = responses.stream()
-                .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
-        assertEquals(Map.of(200, 240L), statuses, user + ": every request answered 200");
         assertEquals(1, store.countFor(user), user + ": exactly one profile for the user");
+        assertUniqueIndexStands();
+        RetryingClient.assertAllEndedIn200(outcomes, user);
         Document profile = store.findOne(user);
         Document info = profile.get("personalInfo", Document.class);
         List<Document> items = profile.getList("gallery", Document.class);
-        // Each of the 160 saves adds one to the version; a GET that created the profile gave it version 1 first.
-        long expectedVersion = 160L + (someGetCreatedTheProfile(responses) ? 1 : 0);
+        // Each of the 160 saves adds one to the version; a GET that created the profile gave it version 1 first. A
+        // save answered 503 (the request's time budget spent) may still have been applied before its retry, so each
+        // retried save may count twice, never more and never less.
+        long expectedVersion = 160L + (someGetCreatedTheProfile(outcomes) ? 1 : 0);
+        long retriedSaves = outcomes.stream().filter(o -> o.last().request().method().equals("PUT"))
+                .mapToLong(Outcome::retried503s).sum();
         long version = ((Number) profile.get("version")).longValue();
         if (!TestMongo.current().appliesConcurrentUpdatesAtomically()) {
             System.out.printf("[concurrency] %s: server loses concurrent updates; version %d of %d expected, "
@@ -132,38 +138,40 @@ class ConcurrentWritesTest {
         assertTrue(names.contains(info.getString("displayName")), "displayName is one that was sent");
         assertEquals(1, items.size(), "gallery survived the personal-info saves");
         assertTrue(galleryUrls.contains(items.get(0).getString("url")));
-        assertEquals(expectedVersion, version, "each save counted once");
+        assertTrue(version >= expectedVersion && version <= expectedVersion + retriedSaves,
+                "each save counted once (twice at most when retried after a 503): version " + version + ", "
+                        + expectedVersion + " saves and creation, " + retriedSaves + " saves retried");
     }
 
     @Test
     void fiftyUsersWithTwentyConcurrentWritesEachLeaveOneProfileEach() throws Exception {
         int users = 50;
         int writesPerUser = 20;
-        List<Callable<HttpResponse<String>>> requests = new ArrayList<>();
+        List<Callable<Outcome>> requests = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             String token = Tokens.user("user-" + u);
             for (int w = 0; w < writesPerUser; w++) {
                 int n = w;
-                requests.add(switch (n % 3) {
+                Callable<HttpResponse<String>> request = switch (n % 3) {
                     case 0 -> () -> Http.get(me, token);
                     case 1 -> () -> Http.put(personalInfo, token, Bodies.personalInfo("N" + n));
                     default -> () -> Http.put(gallery, token, Bodies.gallery("https://img.example/" + n + ".png"));
-                });
+                };
+                requests.add(RetryingClient.honoringRetryAfter(request));
             }
         }
         double retriesBefore = retries();
 
-        List<HttpResponse<String>> responses = Concurrently.run(requests, LIMIT);
+        List<Outcome> outcomes = Concurrently.run(requests, LIMIT);
 
-        Map<Integer, Long> statuses = responses.stream()
-                .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
-        System.out.printf("[concurrency] %d users x %d writes: statuses %s, duplicate-key retries %.0f (%s server)%n",
-                users, writesPerUser, statuses, retries() - retriesBefore, serverKind());
-        assertEquals(Map.of(200, (long) users * writesPerUser), statuses);
+        System.out.printf("[concurrency] %d users x %d writes: 503s retried %d, duplicate-key retries %.0f (%s server)%n",
+                users, writesPerUser, RetryingClient.retried503s(outcomes), retries() - retriesBefore, serverKind());
         assertEquals(users, store.countAll());
         for (int u = 0; u < users; u++) {
             assertEquals(1, store.countFor("user-" + u), "user-" + u);
         }
+        assertUniqueIndexStands();
+        RetryingClient.assertAllEndedIn200(outcomes, users + " users x " + writesPerUser + " writes");
     }
 
     /**
@@ -200,11 +208,20 @@ class ConcurrentWritesTest {
         control.drop().await().atMost(Duration.ofSeconds(30));
     }
 
+    /**
+     * The embedded server serializes every write, so it shows one profile per user even without the index; what makes
+     * that hold on a server that races is the unique index, so it must be the one the writes relied on.
+     */
+    private void assertUniqueIndexStands() {
+        assertTrue(store.indexes().stream().anyMatch(i -> UniqueUserIdIndex.NAME.equals(i.getString("name"))
+                && Boolean.TRUE.equals(i.get("unique"))), "uniq_userId stands, unique, under the writes");
+    }
+
     /** Only a GET-created profile is ever seen at version 1 with neither personal info nor gallery. */
-    private static boolean someGetCreatedTheProfile(List<HttpResponse<String>> responses) throws Exception {
+    private static boolean someGetCreatedTheProfile(List<Outcome> outcomes) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        for (HttpResponse<String> response : responses) {
-            JsonNode body = json.readTree(response.body());
+        for (Outcome outcome : outcomes) {
+            JsonNode body = json.readTree(outcome.last().body());
             if (body.path("version").asLong() == 1 && body.path("gallery").isEmpty()
                     && !body.path("personalInfo").hasNonNull("displayName")) {
                 return true;

@@ -65,10 +65,16 @@ class DuplicateMonitorTest {
 
     @Test
     void aCleanScanSetsTheGaugeToZero() {
+        // The gauge is first set by a scan that finds the incident, so the clean scan is seen to change it.
+        store.replaceProfilesWith(IncidentProfiles.documents(), List.of());
+        monitor.scanNow().await().atMost(WAIT);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("profiles_duplicates_users 1.0"));
         CleanProfiles.reset(store, index);
 
-        monitor.scanNow().await().atMost(WAIT);
+        DuplicateCount summary = monitor.scanNow().await().atMost(WAIT);
 
-        given().get("/q/metrics").then().statusCode(200).body(containsString("profiles_duplicates_users 0.0"));
+        assertEquals(0, summary.users());
+        given().get("/q/metrics").then().statusCode(200).body(containsString("profiles_duplicates_users 0.0"),
+                containsString("profiles_duplicates_surplus_documents 0.0"));
     }
 }
