@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int INCOMPLETE = 5;
     /** repair: the lease was lost mid-run (another runner took over); what was done stays done, rerun. */
     public static final int LEASE_LOST = 6;
+    /**
+     * scan, repair, migrate: the configured collection is empty while another collection of the database holds
+     * documents with a userId: nothing was read or changed (the error names the collection and the setting).
+     */
+    public static final int WRONG_COLLECTION = 7;
 
     private ExitCodes() {
     }

@@ -8,19 +8,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.maintenance.RepairLeaseHeldException;
 import io.creatorprofiles.maintenance.RepairLeaseLostException;
+import io.creatorprofiles.mongo.DataLocation;
+import io.creatorprofiles.mongo.ProfileCollections;
 import io.smallrye.mutiny.Uni;
 
 /**
  * How a one-off command runs a job that takes the maintenance lease (repair, migrate): waits for its report, prints
- * it as JSON, and turns the outcome into the exit code both commands document.
+ * it as JSON (led by the collection it read, see {@link DataPlace}), and turns the outcome into the exit code both commands
+ * document.
  */
 final class LeasedJob {
 
     private LeasedJob() {
     }
 
-    static <R> int run(Uni<R> job, Predicate<R> complete, Duration timeout, ObjectMapper mapper)
-            throws JsonProcessingException {
+    static <R> int run(Uni<R> job, Predicate<R> complete, Duration timeout, ObjectMapper mapper,
+            ProfileCollections collections) throws JsonProcessingException {
+        DataLocation location = DataPlace.check(collections, timeout);
+        if (location == null) {
+            return ExitCodes.WRONG_COLLECTION;
+        }
         R report;
         try {
             report = job.await().atMost(timeout);
@@ -31,7 +38,7 @@ final class LeasedJob {
             System.err.println(e.getMessage());
             return ExitCodes.LEASE_LOST;
         }
-        System.out.println(mapper.writeValueAsString(report));
+        System.out.println(DataPlace.json(mapper, report, location));
         return complete.test(report) ? ExitCodes.OK : ExitCodes.INCOMPLETE;
     }
 }

@@ -1,6 +1,7 @@
 package io.creatorprofiles.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -8,6 +9,27 @@ import io.smallrye.config.WithDefault;
 /** Every setting of the service itself, under {@code profiles.*} (env: {@code PROFILES_*}). */
 @ConfigMapping(prefix = "profiles")
 public interface ProfilesConfig {
+
+    /**
+     * The collection that holds the profiles, in the database of {@code MONGODB_DATABASE} or else of the connection
+     * string's path. An app built with Mongoose names it after the model ({@code creatorprofiles}).
+     */
+    @WithDefault("creator_profiles")
+    String collection();
+
+    /** Where repairs and migrations archive prior states; {@code <collection>_archive} when not set. */
+    Optional<String> archiveCollection();
+
+    /** Where maintenance jobs take their lease; {@code <collection>_leases} when not set. */
+    Optional<String> leaseCollection();
+
+    /**
+     * The configured collection is meant even though it is empty and another collection of the database holds
+     * documents with a userId (a new start beside an old app's data). Without it that situation closes writes and
+     * fails every maintenance command, so that nothing reports "all clear" while looking in the wrong place.
+     */
+    @WithDefault("false")
+    boolean collectionConfirmed();
 
     Upsert upsert();
 

@@ -47,6 +47,8 @@ public class RunMode {
         settings.put("quarkus.management.host-enabled", "false");
         settings.put("quarkus.scheduler.enabled", "false");
         settings.put("quarkus.shutdown.delay", "0S");
+        // stdout carries only the report or the export (`archive export ... > file` must be valid NDJSON)
+        settings.put("quarkus.log.console.stderr", "true");
         return Map.copyOf(settings);
     }
 }

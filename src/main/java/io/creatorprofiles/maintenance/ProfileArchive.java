@@ -40,7 +40,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ProfileArchive {
 
-    public static final String COLLECTION = ProfileCollections.ARCHIVE;
     public static final String LOSER = "loser";
     public static final String SURVIVOR_BEFORE_MERGE = "survivor-before-merge";
     public static final JsonWriterSettings EXPORT_JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();

@@ -31,7 +31,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * One repair at a time across every instance and job: a document {@code {_id: "duplicate-repair", owner, expiresAt}}
- * in {@code maintenance_leases}. Every expiry is written and compared on the server's clock, never on a runner's: two
+ * in the lease collection ({@code <profiles.collection>_leases}). Every expiry is written and compared on the server's clock,
+ * never on a runner's: two
  * pods whose clocks disagree still agree on whether a lease has expired. A runner that dies leaves a lease that expires
  * after {@code profiles.duplicates.lease-ttl}; {@link #keep} renews it on a timer.
  * <p>
@@ -45,7 +46,6 @@ import io.smallrye.mutiny.subscription.Cancellable;
 @ApplicationScoped
 public class RepairLease {
 
-    public static final String COLLECTION = ProfileCollections.LEASES;
     public static final String NAME = "duplicate-repair";
 
     private final ProfileCollections collections;

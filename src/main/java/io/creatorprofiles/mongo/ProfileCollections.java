@@ -1,31 +1,43 @@
 package io.creatorprofiles.mongo;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.bson.Document;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.mongodb.MongoSocketReadTimeoutException;
+import com.mongodb.client.model.Filters;
 
+import io.creatorprofiles.config.ProfilesConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one place that hands out this service's collections (profiles, archive, leases) and turns "MongoDB is not
+ * The one place that hands out this service's collections (profiles, archive, leases: {@code profiles.collection}
+ * and the settings beside it, in the database {@link DatabaseName} resolves) and turns "MongoDB is not
  * there or not answering" into {@link DatabaseUnavailableException}, which every door answers as 503: the profile
  * API, the admin endpoints and the one-off commands alike.
  */
 @ApplicationScoped
 public class ProfileCollections {
 
-    public static final String PROFILES = "creator_profiles";
-    public static final String ARCHIVE = "creator_profiles_archive";
-    public static final String LEASES = "maintenance_leases";
+    /** The default of {@code profiles.collection}; the archive and lease collections are named after the setting. */
+    public static final String DEFAULT_PROFILES = "creator_profiles";
 
     /**
      * Batch size of every multi-document read. Left to the reactive driver, an unbounded subscriber becomes
@@ -35,31 +47,133 @@ public class ProfileCollections {
 
     private final ReactiveMongoClient client;
     private final String databaseName;
+    private final String profilesName;
+    private final String archiveName;
+    private final String leasesName;
+    private final boolean confirmed;
 
-    public ProfileCollections(ReactiveMongoClient client,
-            @ConfigProperty(name = "quarkus.mongodb.database") String databaseName) {
+    public ProfileCollections(ReactiveMongoClient client, ProfilesConfig config) {
         this.client = client;
-        this.databaseName = databaseName;
+        this.databaseName = DatabaseName.resolve(setting("quarkus.mongodb.database"),
+                setting("quarkus.mongodb.connection-string"));
+        this.profilesName = checkedName("profiles.collection", config.collection());
+        this.archiveName = checkedName("profiles.archive-collection",
+                config.archiveCollection().orElse(profilesName + "_archive"));
+        this.leasesName = checkedName("profiles.lease-collection",
+                config.leaseCollection().orElse(profilesName + "_leases"));
+        if (Set.of(profilesName, archiveName, leasesName).size() < 3) {
+            throw new IllegalArgumentException("profiles.collection (" + profilesName + "), profiles.archive-collection ("
+                    + archiveName + ") and profiles.lease-collection (" + leasesName + ") must be three different collections");
+        }
+        this.confirmed = config.collectionConfirmed();
     }
 
-    /** The database Panache uses for the entity (the same setting), so raw and entity access never point at two. */
+    /**
+     * Resolved at start-up, service and command alike: a database named twice and differently, or an unusable collection
+     * name, stops the start with the reason instead of failing the first request.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
+        Log.debugf("Profiles collection: %s", namespace());
+    }
+
+    /** The database every collection of this service lives in (see {@link DatabaseName}). */
     public ReactiveMongoDatabase database() {
         return client.getDatabase(databaseName);
     }
 
-    /** {@code creator_profiles} as raw documents: for maintenance, which must see fields the entity does not model. */
+    public String databaseName() {
+        return databaseName;
+    }
+
+    /** {@code profiles.collection}, the name of the profiles collection. */
+    public String profilesName() {
+        return profilesName;
+    }
+
+    public String archiveName() {
+        return archiveName;
+    }
+
+    public String leasesName() {
+        return leasesName;
+    }
+
+    /** {@code database.collection} of the profiles, as every report and log names it. */
+    public String namespace() {
+        return databaseName + "." + profilesName;
+    }
+
+    /** The profiles as raw documents: for maintenance, which must see fields the entity does not model. */
     public ReactiveMongoCollection<Document> profiles() {
-        return database().getCollection(PROFILES);
+        return database().getCollection(profilesName);
     }
 
-    /** {@code creator_profiles_archive}: prior states kept by repairs and migrations; only ever inserted into. */
+    /** The profiles decoded as {@code type} (the repository's entity), with the client's codecs. */
+    public <T> ReactiveMongoCollection<T> profiles(Class<T> type) {
+        return database().getCollection(profilesName, type);
+    }
+
+    /** Prior states kept by repairs and migrations; only ever inserted into. */
     public ReactiveMongoCollection<Document> archive() {
-        return database().getCollection(ARCHIVE);
+        return database().getCollection(archiveName);
     }
 
-    /** {@code maintenance_leases}: one document per maintenance job that must run alone. */
+    /** One document per maintenance job that must run alone. */
     public ReactiveMongoCollection<Document> leases() {
-        return database().getCollection(LEASES);
+        return database().getCollection(leasesName);
+    }
+
+    /**
+     * Where the profiles are read, how many there are, and, when the configured collection is empty, which other
+     * collections of the database hold documents with a userId (skipped once {@code profiles.collection-confirmed}).
+     * Collections named after the configured one ({@code <collection>_...}: archive, leases, a staging copy) and
+     * {@code system.*} are this service's or the server's own and never count.
+     */
+    public Uni<DataLocation> locate() {
+        Uni<DataLocation> located = profiles().estimatedDocumentCount().flatMap(documents -> {
+            DataLocation here = new DataLocation(databaseName, profilesName, documents, List.of());
+            if (documents > 0 || confirmed) {
+                return Uni.createFrom().item(here);
+            }
+            return database().listCollectionNames().capDemandsTo(READ_BATCH).collect().asList()
+                    .onItem().transformToMulti(names -> Multi.createFrom().iterable(names))
+                    .filter(this::mayHoldProfiles)
+                    .onItem().transformToUniAndConcatenate(this::withUserIds)
+                    .filter(candidate -> candidate.documents() > 0)
+                    .collect().asList()
+                    .map(elsewhere -> new DataLocation(databaseName, profilesName, documents, elsewhere));
+        });
+        return available(located);
+    }
+
+    private boolean mayHoldProfiles(String name) {
+        return !name.equals(profilesName) && !name.equals(archiveName) && !name.equals(leasesName)
+                && !name.startsWith(profilesName + "_") && !name.startsWith("system.");
+    }
+
+    /** The collection with its document count, or a count of 0 when none of its documents has a userId. */
+    private Uni<DataLocation.Elsewhere> withUserIds(String name) {
+        ReactiveMongoCollection<Document> collection = database().getCollection(name);
+        return collection.find(Filters.exists(CanonicalUserId.FIELD), new FindOptions().limit(1)).collect().first()
+                .flatMap(found -> found == null ? Uni.createFrom().item(0L)
+                        : collection.estimatedDocumentCount()
+                                .map(count -> Math.max(1L, count)))
+                .map(count -> new DataLocation.Elsewhere(name, count));
+    }
+
+    private static Optional<String> setting(String name) {
+        try {
+            return ConfigProvider.getConfig().getOptionalValue(name, String.class);
+        } catch (NoSuchElementException | IllegalArgumentException unresolved) {
+            return Optional.empty(); // an unset ${mongodb.uri}: MongoUriRequired says so
+        }
+    }
+
+    private static String checkedName(String setting, String name) {
+        if (name == null || name.isBlank() || name.contains("$") || name.indexOf(0) >= 0 || name.startsWith("system.")) {
+            throw new IllegalArgumentException(setting + " '" + name + "' is not a collection name this service can use");
+        }
+        return name;
     }
 
     /** The call, with "not reachable" failures turned into {@link DatabaseUnavailableException}; no time bound. */

@@ -13,10 +13,10 @@ import io.quarkus.mongodb.panache.common.MongoEntity;
  * One creator profile; at most one per {@code userId} (unique index {@code uniq_userId}).
  * Written only through {@code CreatorProfileRepository#upsert}.
  */
-@MongoEntity(collection = CreatorProfile.COLLECTION)
+// The name here is only Panache's default: the repository reads and writes the configured collection
+// (profiles.collection) through ProfileCollections, never Panache's own methods.
+@MongoEntity(collection = ProfileCollections.DEFAULT_PROFILES)
 public class CreatorProfile {
-
-    public static final String COLLECTION = ProfileCollections.PROFILES;
 
     public static final String USER_ID = CanonicalUserId.FIELD;
     public static final String PERSONAL_INFO = "personalInfo";

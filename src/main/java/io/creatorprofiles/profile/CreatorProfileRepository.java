@@ -25,18 +25,21 @@ import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Every MongoDB call on {@code creator_profiles}. All writes go through {@link #upsert}: one atomic
+ * Every MongoDB call on the profiles collection ({@code profiles.collection}). All writes go through {@link #upsert}: one
+ * atomic
  * findOneAndUpdate keyed by userId alone, so no interleaving of requests can create a second profile.
  */
 @ApplicationScoped
 public class CreatorProfileRepository implements ReactivePanacheMongoRepository<CreatorProfile> {
 
     private final ProfilesConfig config;
+    private final ProfileCollections collections;
     private final UniqueUserIdIndex index;
     private final Counter inserted;
     private final Counter updated;
@@ -44,8 +47,10 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     private final Counter conflicts;
     private volatile ReactiveMongoCollection<CreatorProfile> upsertCollection;
 
-    public CreatorProfileRepository(ProfilesConfig config, UniqueUserIdIndex index, MeterRegistry registry) {
+    public CreatorProfileRepository(ProfilesConfig config, ProfileCollections collections, UniqueUserIdIndex index,
+            MeterRegistry registry) {
         this.config = config;
+        this.collections = collections;
         this.index = index;
         this.inserted = Counter.builder("profiles.upserts").tag("outcome", "inserted")
                 .description("Profile upserts that completed, by whether they inserted the document").register(registry);
@@ -58,7 +63,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     }
 
     public Uni<CreatorProfile> findByUserId(String userId) {
-        return guarded(find(CreatorProfile.USER_ID, userId).firstResult());
+        return guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1)).collect().first());
     }
 
     /**
@@ -125,15 +130,16 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     }
 
     /**
-     * The collection of every upsert, looked up once. Panache's {@code mongoCollection()} resolves the client bean,
-     * the database and the codecs on each call: 1-2 % of the service's CPU samples under the throughput benchmark,
-     * the same order as the driver's own findOneAndUpdate call (docs/performance.md). The collection object is
-     * immutable and thread-safe; a race here only looks it up twice.
+     * The configured profiles collection ({@code profiles.collection}, from {@link ProfileCollections}; Panache's own
+     * {@code mongoCollection()} would use the entity's fixed name), looked up once: resolving the database and the
+     * codecs on each call cost 1-2 % of the service's CPU samples under the throughput benchmark, the same order as
+     * the driver's own findOneAndUpdate call (docs/performance.md). The collection object is immutable and
+     * thread-safe; a race here only looks it up twice.
      */
     private ReactiveMongoCollection<CreatorProfile> profiles() {
         ReactiveMongoCollection<CreatorProfile> collection = upsertCollection;
         if (collection == null) {
-            collection = mongoCollection();
+            collection = collections.profiles(CreatorProfile.class);
             upsertCollection = collection;
         }
         return collection;

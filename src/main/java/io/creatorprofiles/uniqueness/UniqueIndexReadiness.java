@@ -33,6 +33,10 @@ public class UniqueIndexReadiness implements HealthCheck {
                 .withData("detail", status.detail())
                 .withData("writes", status.writesOpen() ? "open" : "closed")
                 .withData("checkedAt", status.at().toString());
+        if (index.location() != null) {
+            response.withData("collection", index.location().namespace())
+                    .withData("documents", index.location().documents());
+        }
         if (status.index() != null) {
             response.withData("index", status.index());
         }

@@ -18,6 +18,7 @@ import com.mongodb.client.model.Indexes;
 
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.mongo.DataLocation;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.smallrye.mutiny.Uni;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
@@ -34,6 +35,16 @@ public class UniqueIndexStore {
     public UniqueIndexStore(ProfileCollections collections, ProfilesConfig config) {
         this.collections = collections;
         this.config = config;
+    }
+
+    /** {@code database.collection} of the profiles. */
+    public String namespace() {
+        return collections.namespace();
+    }
+
+    /** Where the profiles are read, and whether their data seems to sit in another collection beside it. */
+    public Uni<DataLocation> locate() {
+        return ProfileCollections.within(config.database().timeout(), collections.locate());
     }
 
     /** The indexes of the collection as MongoDB describes them (name, key, unique, ...). */
@@ -60,7 +71,7 @@ public class UniqueIndexStore {
                 Aggregates.count("duplicated"));
         // Straight on the driver: Quarkus 3.33's AggregateOptions.maxTime sets maxAwaitTime, so no maxTimeMS is sent.
         return limited(timeLimit, Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database().unwrap()
-                .getCollection(ProfileCollections.PROFILES).aggregate(pipeline)
+                .getCollection(collections.profilesName()).aggregate(pipeline)
                 .allowDiskUse(true).batchSize(ProfileCollections.READ_BATCH)
                 .maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)
                 .first())))

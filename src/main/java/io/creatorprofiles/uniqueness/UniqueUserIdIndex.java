@@ -18,9 +18,9 @@ import com.mongodb.MongoServerException;
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.config.RunMode;
 import io.creatorprofiles.mongo.CanonicalUserId;
+import io.creatorprofiles.mongo.DataLocation;
 import io.creatorprofiles.mongo.DatabaseUnavailableException;
 import io.creatorprofiles.mongo.DuplicateKeys;
-import io.creatorprofiles.mongo.ProfileCollections;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -61,6 +61,12 @@ public class UniqueUserIdIndex {
         CONFLICT,
         /** MongoDB could not be reached or did not answer in time. */
         UNREACHABLE,
+        /**
+         * The configured collection is empty while another collection of the database holds userId documents:
+         * probably the wrong place (e.g. Mongoose's {@code creatorprofiles}). Writes stay closed, so that no old user
+         * gets a new empty profile, until the operator points the service there or confirms the empty collection.
+         */
+        WRONG_COLLECTION,
         /** Anything else MongoDB refused. */
         FAILED
     }
@@ -82,7 +88,8 @@ public class UniqueUserIdIndex {
 
         /** DOWN for something only an operator can change: no point in looking again every second. */
         public boolean waitsForOperator() {
-            return state == State.LEGACY || state == State.DUPLICATES || state == State.CONFLICT;
+            return state == State.LEGACY || state == State.DUPLICATES || state == State.CONFLICT
+                    || state == State.WRONG_COLLECTION;
         }
 
         /** What to run to get out of this state, or null. */
@@ -107,6 +114,7 @@ public class UniqueUserIdIndex {
             Status.closed(State.PENDING, "not checked yet", null));
     /** Set by any count that found duplicates, cleared by one that found none: until then no index is trusted alone. */
     private volatile boolean duplicatesSeen;
+    private volatile DataLocation location;
     private final AtomicLong checksStarted = new AtomicLong();
     private long lastRecorded;
     private volatile Duration nextBackoff;
@@ -133,6 +141,19 @@ public class UniqueUserIdIndex {
         vertx.cancelTimer(timer);
     }
 
+    /** Where the last check looked for profiles and how many it found there; null before the first check. */
+    public DataLocation location() {
+        return location;
+    }
+
+    private void located(long check, DataLocation found) {
+        DataLocation previous = location;
+        location = found;
+        if (previous == null || check == 1) {
+            Log.infof("Profiles are read from %s: %d document(s)", found.namespace(), found.documents());
+        }
+    }
+
     /** The name of the unique index on userId that the last check relied on (uniq_userId until one did). */
     public String reliedIndexName() {
         return reliedIndexName;
@@ -147,8 +168,11 @@ public class UniqueUserIdIndex {
         return Uni.createFrom().deferred(() -> {
             long check = checksStarted.incrementAndGet();
             Status before = status.get();
-            return store.listIndexes()
-                    .flatMap(indexes -> check(indexes, before))
+            return store.locate()
+                    .invoke(location -> located(check, location))
+                    .flatMap(location -> location.misplaced()
+                            ? Uni.createFrom().item(Status.closed(State.WRONG_COLLECTION, location.advice(), null))
+                            : store.listIndexes().flatMap(indexes -> check(indexes, before)))
                     // Not even the index list could be read: nothing was learnt, so the gate keeps its last decision.
                     .onFailure().recoverWithItem(failure -> unchecked(failure, before, before.index()))
                     .invoke(result -> record(check, result));
@@ -200,7 +224,7 @@ public class UniqueUserIdIndex {
                                     return legacy > 0 ? legacyFound(legacy, null, after) : duplicatesFound(after, null);
                                 }
                                 reliedIndexName = NAME;
-                                Log.infof("Created unique index %s on %s.userId", NAME, ProfileCollections.PROFILES);
+                                Log.infof("Created unique index %s on %s.userId", NAME, store.namespace());
                                 return legacy > 0 ? legacyFound(legacy, NAME, 0) : ready(NAME, NAME + " created");
                             })
                             .onFailure().recoverWithItem(countFailure -> Status.closed(stateOf(countFailure),
@@ -265,7 +289,8 @@ public class UniqueUserIdIndex {
         if (previous.state() != next.state() || !Objects.equals(previous.detail(), next.detail())
                 || previous.writesOpen() != next.writesOpen()) {
             if (next.ready()) {
-                Log.infof("Unique index %s: %s; profile writes open", next.index(), next.detail());
+                Log.infof("Unique index %s on %s: %s; profile writes open", next.index(), store.namespace(),
+                        next.detail());
             } else {
                 Log.errorf("Profile writes %s (%s): %s", next.writesOpen() ? "stay open" : "closed", next.state(),
                         next.detail());

@@ -49,6 +49,10 @@ public class WriteGate {
                     "The profile store lacks the index that keeps one profile per user; an operator has been told. "
                             + "Retry later.",
                     waitForOperator);
+            case WRONG_COLLECTION -> new WritesClosedException("Profile store not ready",
+                    "The service does not yet know where the existing profiles are stored; an operator has been told. "
+                            + "Retry later.",
+                    waitForOperator);
             default -> new WritesClosedException("Profile store not ready",
                     (status.state() == State.PENDING ? "The profile store has not been checked yet"
                             : "The profile store could not be checked or lacks the index that keeps one profile per user")

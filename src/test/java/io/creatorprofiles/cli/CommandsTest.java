@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.TestMongo;
@@ -49,17 +50,19 @@ class CommandsTest {
     @AfterAll
     static void forgetTheOverrides() {
         OVERRIDES.forEach(System::clearProperty);
+        db.getCollection("creatorprofiles").drop();
         db.getCollection("creator_profiles").drop();
         db.getCollection("creator_profiles_archive").drop();
-        db.getCollection("maintenance_leases").drop();
+        db.getCollection("creator_profiles_leases").drop();
         client.close();
     }
 
     @BeforeEach
     void empty() {
+        db.getCollection("creatorprofiles").drop();
         db.getCollection("creator_profiles").drop();
         db.getCollection("creator_profiles_archive").drop();
-        db.getCollection("maintenance_leases").drop();
+        db.getCollection("creator_profiles_leases").drop();
     }
 
     @Test
@@ -131,7 +134,7 @@ class CommandsTest {
     @Test
     void repairExitsFourWhileAnotherRunnerHoldsTheLease(QuarkusMainLauncher launcher) {
         plantIncident();
-        db.getCollection("maintenance_leases").insertOne(new Document("_id", "duplicate-repair")
+        db.getCollection("creator_profiles_leases").insertOne(new Document("_id", "duplicate-repair")
                 .append("owner", "other-job/7").append("expiresAt", Date.from(Instant.now().plusSeconds(600))));
 
         LaunchResult result = launcher.launch("repair", "--apply");
@@ -160,17 +163,33 @@ class CommandsTest {
     }
 
     @Test
-    void repairRefusesADryRunFlagItDoesNotKnow(QuarkusMainLauncher launcher) {
-        plantIncident();
+    void everyCommandThatReadsProfilesExitsSevenWhileTheyLieInAnotherCollection(QuarkusMainLauncher launcher) {
+        db.getCollection("creatorprofiles").insertMany(List.of(
+                new Document("userId", new org.bson.types.ObjectId()).append("__v", 0),
+                new Document("userId", new org.bson.types.ObjectId()).append("__v", 1)));
 
-        assertEquals(ExitCodes.USAGE, launcher.launch("repair", "--apply=yes").exitCode());
-        assertEquals(IncidentProfiles.documents().size(), db.getCollection("creator_profiles").countDocuments());
-    }
+        for (String[] command : List.of(new String[] { "scan", "--json" }, new String[] { "repair" },
+                new String[] { "migrate", "--apply" })) {
+            LaunchResult result = launcher.launch(command);
 
-    @Test
-    void badArgumentsExitTwo(QuarkusMainLauncher launcher) {
-        assertEquals(ExitCodes.USAGE, launcher.launch("scan", "--no-such-option").exitCode());
-        assertEquals(ExitCodes.USAGE, launcher.launch("archive", "list").exitCode(), "needs --user or --run");
+            assertEquals(ExitCodes.WRONG_COLLECTION, result.exitCode(), command[0] + ": " + result.getOutput());
+            assertTrue(result.getErrorOutput().contains(db.getName() + ".creatorprofiles holds 2 document(s) with a userId")
+                    && result.getErrorOutput().contains("PROFILES_COLLECTION=creatorprofiles"), result.getErrorOutput());
+            assertTrue(result.getOutput().lines().noneMatch(line -> line.startsWith("{")), "no report: " + result.getOutput());
+        }
+        assertEquals(2, db.getCollection("creatorprofiles").countDocuments(Filters.type("userId", "objectId")));
+
+        System.setProperty("profiles.collection", "creatorprofiles");
+        try {
+            LaunchResult pointed = launcher.launch("scan", "--json");
+
+            assertEquals(ExitCodes.OK, pointed.exitCode(), pointed.getOutput() + pointed.getErrorOutput());
+            Document report = Document.parse(jsonLine(pointed));
+            assertEquals(db.getName() + ".creatorprofiles", report.getString("collection"));
+            assertEquals(2, ((Number) report.get("documents")).intValue());
+        } finally {
+            System.clearProperty("profiles.collection");
+        }
     }
 
     private static void plantIncident() {

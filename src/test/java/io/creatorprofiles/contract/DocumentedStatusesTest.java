@@ -221,16 +221,16 @@ class DocumentedStatusesTest {
         s.put("POST " + MIGRATION + " 403", () -> given().auth().oauth2(plainUser).post(MIGRATION));
         s.put("POST " + MIGRATION + " 409", () -> {
             // The lease it shares with the repair, held by another runner: refused before anything is touched.
-            store.collection(RepairLease.COLLECTION).deleteMany(new Document()).await().indefinitely();
-            store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+            store.leases().deleteMany(new Document()).await().indefinitely();
+            store.leases().insertOne(new Document("_id", RepairLease.NAME)
                     .append("owner", "other-pod/2").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
                     .await().indefinitely();
             return given().auth().oauth2(admin).queryParam("dryRun", "false").post(MIGRATION);
         });
         s.put("POST " + REPAIR + " 409", () -> {
-            store.collection(RepairLease.COLLECTION).deleteMany(new Document()).await().indefinitely();
+            store.leases().deleteMany(new Document()).await().indefinitely();
             // Another runner's live lease: the real repair is refused before it touches anything.
-            store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+            store.leases().insertOne(new Document("_id", RepairLease.NAME)
                     .append("owner", "other-pod/1").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
                     .await().indefinitely();
             return given().auth().oauth2(admin).queryParam("dryRun", "false").post(REPAIR);
@@ -248,7 +248,7 @@ class DocumentedStatusesTest {
 
     /** A real repair started with no lease in the way, run to its end (it holds the lease while it runs). */
     private Response startedRepair(String admin) {
-        store.collection(RepairLease.COLLECTION).deleteMany(new Document()).await().indefinitely();
+        store.leases().deleteMany(new Document()).await().indefinitely();
         Response started = given().auth().oauth2(admin).queryParam("dryRun", "false").post(REPAIR);
         String location = started.header("Location");
         if (location != null) {

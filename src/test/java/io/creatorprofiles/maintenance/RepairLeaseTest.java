@@ -103,7 +103,7 @@ class RepairLeaseTest {
         assertEquals(186, report.deleted());
         assertEquals(1, store.countFor(IncidentProfiles.USER));
         assertEquals(187, store.archive().size());
-        assertEquals(0, store.collection(RepairLease.COLLECTION).countDocuments().await().atMost(WAIT), "released");
+        assertEquals(0, store.leases().countDocuments().await().atMost(WAIT), "released");
     }
 
     @Test
@@ -135,7 +135,7 @@ class RepairLeaseTest {
 
     @Test
     void anExpiredLeaseOfARunnerThatDiedIsTakenOver() {
-        store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+        store.leases().insertOne(new Document("_id", RepairLease.NAME)
                 .append("owner", "pod-that-died/1234").append("expiresAt", Date.from(Instant.now().minusSeconds(5))))
                 .await().atMost(WAIT);
 
@@ -146,7 +146,7 @@ class RepairLeaseTest {
 
     @Test
     void aLiveLeaseOfAnotherRunnerRefusesTheRepair() {
-        store.collection(RepairLease.COLLECTION).insertOne(new Document("_id", RepairLease.NAME)
+        store.leases().insertOne(new Document("_id", RepairLease.NAME)
                 .append("owner", "other-pod/42").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
                 .await().atMost(WAIT);
 

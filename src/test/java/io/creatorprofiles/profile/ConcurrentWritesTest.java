@@ -182,7 +182,7 @@ class ConcurrentWritesTest {
      */
     @Test
     void controlOldFindThenInsertWithoutTheIndexMakesDuplicates() throws Exception {
-        ReactiveMongoCollection<Document> control = store.collection("control_find_then_insert");
+        ReactiveMongoCollection<Document> control = store.collection("creator_profiles_control_find_then_insert");
         control.drop().await().atMost(Duration.ofSeconds(30));
         String user = IncidentProfiles.USER;
         List<Callable<Boolean>> handlers = new ArrayList<>();

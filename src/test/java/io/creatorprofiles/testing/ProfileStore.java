@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoNamespace;
@@ -15,6 +14,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.Sorts;
 
+import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -32,9 +32,12 @@ public class ProfileStore {
     private final ReactiveMongoClient client;
     private final String database;
 
-    public ProfileStore(ReactiveMongoClient client, @ConfigProperty(name = "quarkus.mongodb.database") String database) {
+    private final ProfileCollections collections;
+
+    public ProfileStore(ReactiveMongoClient client, ProfileCollections collections) {
         this.client = client;
-        this.database = database;
+        this.collections = collections;
+        this.database = collections.databaseName();
     }
 
     public ReactiveMongoDatabase database() {
@@ -42,7 +45,11 @@ public class ProfileStore {
     }
 
     public ReactiveMongoCollection<Document> profiles() {
-        return collection(CreatorProfile.COLLECTION);
+        return collection(collections.profilesName());
+    }
+
+    public ReactiveMongoCollection<Document> leases() {
+        return collection(collections.leasesName());
     }
 
     public ReactiveMongoCollection<Document> collection(String name) {
@@ -82,7 +89,7 @@ public class ProfileStore {
      * would arrive: the service's index bean cannot slip uniq_userId in between the steps.
      */
     public void replaceProfilesWith(List<Document> documents, List<IndexModel> indexes) {
-        ReactiveMongoCollection<Document> staging = collection("creator_profiles_staging");
+        ReactiveMongoCollection<Document> staging = collection(collections.profilesName() + "_staging");
         staging.drop().await().atMost(WAIT);
         if (!documents.isEmpty()) {
             staging.insertMany(documents).await().atMost(WAIT);
@@ -95,7 +102,7 @@ public class ProfileStore {
         for (int attempt = 1;; attempt++) {
             profiles().drop().await().atMost(WAIT);
             try {
-                staging.renameCollection(new MongoNamespace(database, CreatorProfile.COLLECTION)).await().atMost(WAIT);
+                staging.renameCollection(new MongoNamespace(database, collections.profilesName())).await().atMost(WAIT);
                 return;
             } catch (MongoCommandException e) {
                 if (e.getErrorCode() != NAMESPACE_EXISTS || attempt == 20) {
@@ -123,7 +130,7 @@ public class ProfileStore {
 
     /** Archive entries, in key order. */
     public List<Document> archive() {
-        return collection("creator_profiles_archive").find(new Document(),
+        return collection(collections.archiveName()).find(new Document(),
                 new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id.profileId", "_id.role", "_id.digest"))
                         .batchSize(BATCH))
                 .collect().asList().await().atMost(WAIT);
@@ -131,7 +138,7 @@ public class ProfileStore {
 
     /** Drops what repairs leave behind: the archive and the lease. */
     public void dropMaintenance() {
-        collection("creator_profiles_archive").drop().await().atMost(WAIT);
-        collection("maintenance_leases").drop().await().atMost(WAIT);
+        collection(collections.archiveName()).drop().await().atMost(WAIT);
+        leases().drop().await().atMost(WAIT);
     }
 }

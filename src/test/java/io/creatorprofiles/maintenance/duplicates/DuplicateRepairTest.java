@@ -78,7 +78,7 @@ class DuplicateRepairTest {
         assertEquals(before, store.snapshot(), "documents identical");
         assertEquals(planted.size(), store.countAll());
         assertEquals(List.of(), store.archive());
-        assertEquals(0, store.collection("maintenance_leases").countDocuments().await().atMost(WAIT));
+        assertEquals(0, store.collection("creator_profiles_leases").countDocuments().await().atMost(WAIT));
     }
 
     @Test

@@ -18,7 +18,7 @@ record RawSnapshot(List<String> profiles, List<String> archive, List<String> lea
 
     static RawSnapshot of(ProfileStore store) {
         return new RawSnapshot(hex(store, "creator_profiles"), hex(store, "creator_profiles_archive"),
-                hex(store, "maintenance_leases"));
+                hex(store, "creator_profiles_leases"));
     }
 
     private static List<String> hex(ProfileStore store, String collection) {

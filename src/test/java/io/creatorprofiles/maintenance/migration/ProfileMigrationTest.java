@@ -192,7 +192,7 @@ class ProfileMigrationTest {
     void aRunningRepairOrMigrationHoldsTheLeaseAndNothingChanges() {
         IncidentProfiles.plantAfterTheFix(store);
         List<Document> before = store.snapshot();
-        store.collection("maintenance_leases").insertOne(new Document("_id", "duplicate-repair")
+        store.collection("creator_profiles_leases").insertOne(new Document("_id", "duplicate-repair")
                 .append("owner", "other-job/7").append("expiresAt", Date.from(Instant.now().plusSeconds(600))))
                 .await().atMost(WAIT);
 
