@@ -4,7 +4,8 @@
 #      prod overlay and the Jobs with CI's environment values; render.sh refuses any rendered object naming an example
 #      domain); the prod overlay without its values, and values with a placeholder, a tag or a key missing, are refused;
 #   2. every rendered object decodes strictly against the upstream Kubernetes API types (tools/manifest-check);
-#   3. the Prometheus rules pass `promtool check rules` and their unit tests (`promtool test rules`);
+#   3. the Prometheus rules pass `promtool check rules` and their unit tests (`promtool test rules`); a copy with each
+#      alert made wrong in turn must fail them;
 #   4. both Dockerfiles pass hadolint at warning level.
 # Each check is also fed a planted broken input and must reject it, so a check that cannot fail is caught too.
 # Installs what it needs, pinned, on a clean machine: promtool from Debian's prometheus package (apt-get, as root),
@@ -102,17 +103,30 @@ promtool check rules "$rules" >"$work/promtool.out" 2>&1 && pass "promtool check
   fail "promtool check rules: $(cat "$work/promtool.out")"
 promtool test rules "$tests" >"$work/promtool.out" 2>&1 && pass "promtool test rules" ||
   fail "promtool test rules: $(cat "$work/promtool.out")"
-# Planted: the duplicates alert made blind (threshold 1000); its unit test must notice.
+# Planted: each alert made wrong in a copy of the rules; its unit tests must notice. "what|sed expression".
+planted_rules=(
+  'duplicates alert blind (threshold 1000)|s/(profiles_duplicates_users) > 0/(profiles_duplicates_users) > 1000/'
+  'unavailable alert that never fires|s/) == 0)$/) < 0)/'
+  'error-rate objective 100 times looser|s/> (14.4 \* 0.001)/> (14.4 * 0.1)/g'
+  'latency objective counting the +Inf bucket|s/le="0.25"/le="+Inf"/g'
+  'metrics-missing alert counting failed scrapes as seen|s/== 1)$/>= 0)/'
+  'stale-scan bound hard-coded to 15 minutes|s/> 3 \* max by (namespace) (profiles_duplicates_scan_interval_seconds)/> 3 * 15 * 60/'
+  '409 rule counting admin routes|s|status="409", uri=~"/api/profiles.\*"|status="409", uri=~"/api/.*"|'
+  'flapping rule whose pod pattern takes Job pods|s/pod=~"creator-profiles-\[bcdfghjklmnpqrstvwxz2456789\]{6,10}-\[bcdfghjklmnpqrstvwxz2456789\]{5}"}\[30m\]/pod=~"creator-profiles-[a-z0-9]+-[a-z0-9]+"}[30m]/'
+)
 mkdir -p "$work/rules"
-sed 's/(profiles_duplicates_users) > 0/(profiles_duplicates_users) > 1000/' "$rules" >"$work/rules/$(basename "$rules")"
 cp "$tests" "$work/rules/"
-if cmp -s "$rules" "$work/rules/$(basename "$rules")"; then
-  fail "planted rule change did not apply (expression changed?)"
-elif promtool test rules "$work/rules/$(basename "$tests")" >/dev/null 2>&1; then
-  fail "planted blind duplicates alert passed the rule tests"
-else
-  pass "planted blind duplicates alert rejected by promtool test rules"
-fi
+for planted in "${planted_rules[@]}"; do
+  what=${planted%%|*}
+  sed "${planted#*|}" "$rules" >"$work/rules/$(basename "$rules")"
+  if cmp -s "$rules" "$work/rules/$(basename "$rules")"; then
+    fail "planted $what did not apply (expression changed?)"
+  elif promtool test rules "$work/rules/$(basename "$tests")" >"$work/promtool.out" 2>&1; then
+    fail "planted $what passed the rule tests"
+  else
+    pass "planted $what rejected by promtool test rules ($(grep -m1 -o 'alertname: [A-Za-z]*' "$work/promtool.out"))"
+  fi
+done
 
 # --- 4: Dockerfiles -------------------------------------------------------------------------------------------------
 for dockerfile in Dockerfile src/main/docker/Dockerfile.jvm; do
