@@ -61,19 +61,6 @@ public record ProfileCopy(Document document) {
                 .append(CreatorProfile.UPDATED_AT, document.get(CreatorProfile.UPDATED_AT));
     }
 
-    /**
-     * Whether the copy holds anything a user saved through the API: a non-empty personal-info value or a gallery item.
-     * A blank copy is what a get-or-create leaves (this service's, or the old code's when it did not find the
-     * user's profile).
-     */
-    public boolean hasContent() {
-        if (document.get(CreatorProfile.PERSONAL_INFO) instanceof Map<?, ?> info
-                && info.values().stream().anyMatch(value -> !isEmpty(value))) {
-            return true;
-        }
-        return document.get(CreatorProfile.GALLERY) instanceof Collection<?> gallery && !gallery.isEmpty();
-    }
-
     /** How many non-empty values the copy holds: personal-info fields, gallery items, other fields. */
     public int completeness() {
         int filled = 0;

@@ -89,7 +89,8 @@ public class DuplicateScan {
         return store.copiesOf(group, config.copiesPerPass()).emitOn(Infrastructure.getDefaultWorkerPool()).map(documents -> {
             // Every copy's stamps from the group; without $push on the server, those of the copies read.
             List<Document> stamps = group.containsKey("copies") ? group.getList("copies", Document.class) : documents;
-            SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
+            // The survivor is chosen by createdAt and _id alone, so every copy's stamps name the one a repair keeps.
+            SurvivorRule.Choice choice = SurvivorRule.choose(stamps.stream().map(ProfileCopy::new).toList());
             Object survivorId = choice.survivor().id();
             List<ScanReport.Copy> copies = stamps.stream()
                     .map(stamp -> new ScanReport.Copy(String.valueOf(stamp.get("_id")),

@@ -246,7 +246,8 @@ public class DuplicateStore {
 
     /**
      * Up to {@code limit} copies of one group's user, as they are now (gone ones are left out), newest updatedAt first
-     * (the survivor rule's first key). By the group's ids when it has them: a filter on {@code _id} alone, which every
+     * (the merge's order: passes over the newest copies first leave each part's newest value on the survivor). By the group's
+     * ids when it has them: a filter on {@code _id} alone, which every
      * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
      * come from grouping by the canonical userId, which no write changes (a repair or migration only rewrites an
      * ObjectId into its own string form), so they are all this user's. Otherwise by the user's stored forms: the

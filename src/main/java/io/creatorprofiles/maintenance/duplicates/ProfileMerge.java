@@ -1,5 +1,6 @@
 package io.creatorprofiles.maintenance.duplicates;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.bson.Document;
 
@@ -17,19 +19,25 @@ import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.profile.CreatorProfile;
 
 /**
- * Folds the copies of one user's profile into the survivor, losing nothing: what the survivor does not keep stays in
- * the archive, where the repair puts every copy before it deletes one.
+ * Folds the copies of one user's profile into the survivor ({@link SurvivorRule}: the oldest copy, whose {@code _id}
+ * other collections point to), losing nothing: what the survivor does not keep stays in the archive, where the repair
+ * puts every copy before it deletes one. The rule (docs/repair.md states it for operators):
  * <ul>
- * <li>{@code personalInfo} and {@code gallery}: the API always writes each of them whole, so a survivor that is strictly
- * the newest holds what the user last saved, removals included; it keeps both as they are. Only when several copies
- * share the newest {@code updatedAt} (the incident's bulk-write mark: none of them is "the last save") are those
- * copies, and only those, merged field by field (newest-ranked non-empty value wins) and their galleries united
- * without repeating a url, up to {@link #GALLERY_LIMIT} items, the API's own limit.</li>
- * <li>Other fields the service does not model: the first non-empty value in rank order (the API never writes them, so
- * no user can have removed one).</li>
- * <li>{@code createdAt}: the earliest; {@code mergedFrom}: every id folded in; {@code version}: one more than the
- * highest of every copy, so an {@code If-Match} read from any copy no longer matches; {@code updatedAt} is left as it
- * is (a merge is no user's save, and a user repaired in several passes keeps its copies tied).</li>
+ * <li>{@code personalInfo} and {@code gallery} are decided part by part, each from the copies where that part is not
+ * blank (a personal info with no non-empty value, an empty or missing gallery). A blank part means "never saved", not
+ * "removed" (the API refuses a personal info without {@code displayName}; an old writer's partial upsert or a
+ * get-or-create leaves the other part blank), so it never replaces a non-blank one. The API writes each part whole, so
+ * the copy with the strictly newest {@code updatedAt} among those holds the user's last save of that part, removals
+ * included: its part wins whole. When several share that newest {@code updatedAt} (the incident's bulk-write mark: none
+ * of them is "the last save"), those copies, and only those, are merged field by field (the first non-empty value in
+ * {@link #NEWEST_FIRST} order) and their galleries united without repeating a url, up to {@link #GALLERY_LIMIT} items,
+ * the API's own limit. A part blank in every copy is left as the survivor holds it.</li>
+ * <li>Other fields the service does not model: the first non-empty value in {@link #NEWEST_FIRST} order (the API never
+ * writes them, so no user can have removed one).</li>
+ * <li>{@code createdAt}: the earliest; {@code updatedAt}: the newest of every copy (the survivor now holds what that
+ * copy held, so a later pass over older copies cannot outrank it; tied copies stay tied); {@code mergedFrom}: every id
+ * folded in; {@code version}: one more than the highest of every copy, so an {@code If-Match} read from any copy no
+ * longer matches.</li>
  * </ul>
  * Merging a survivor that already holds the merge yields its own values again, which is what makes a rerun a no-op.
  * Copies that cannot be merged safely raise {@link UnmergeableCopiesException} before anything is written.
@@ -38,6 +46,15 @@ public final class ProfileMerge {
 
     /** The API's own limit on a gallery (GalleryRequest): a merge never writes a profile the API could not. */
     public static final int GALLERY_LIMIT = 50;
+
+    /**
+     * The order in which copies give their content: newest {@code updatedAt} first (a copy without one last); among
+     * equally new copies the most complete (most non-empty values), then the smallest {@code _id} as a fixed tie-break.
+     */
+    static final Comparator<ProfileCopy> NEWEST_FIRST = Comparator
+            .comparing(ProfileCopy::updatedAt, Comparator.nullsLast(Comparator.<Instant> reverseOrder()))
+            .thenComparing(Comparator.comparingInt(ProfileCopy::completeness).reversed())
+            .thenComparing(copy -> String.valueOf(copy.id()));
 
     private ProfileMerge() {
     }
@@ -54,31 +71,37 @@ public final class ProfileMerge {
         MergeChecks.requireMergeable(ranked);
         ProfileCopy survivor = choice.survivor();
         Document own = survivor.document();
-        List<ProfileCopy> tied = ranked.stream().filter(copy -> Objects.equals(copy.updatedAt(), survivor.updatedAt()))
-                .toList();
+        List<ProfileCopy> newestFirst = ranked.stream().sorted(NEWEST_FIRST).toList();
         Document sets = new Document();
         List<Object> leftOut = List.of();
 
-        if (tied.size() > 1) {
-            Document info = personalInfo(tied);
-            if (!info.isEmpty()) {
-                sets.put(CreatorProfile.PERSONAL_INFO, info);
-            }
-            List<Object> gallery = gallery(tied);
+        List<ProfileCopy> infoFrom = newestWith(newestFirst, ProfileMerge::hasPersonalInfo);
+        if (infoFrom.size() == 1) {
+            sets.put(CreatorProfile.PERSONAL_INFO, infoFrom.get(0).document().get(CreatorProfile.PERSONAL_INFO));
+        } else if (!infoFrom.isEmpty()) {
+            sets.put(CreatorProfile.PERSONAL_INFO, personalInfo(infoFrom));
+        }
+        List<ProfileCopy> galleryFrom = newestWith(newestFirst, ProfileMerge::hasGallery);
+        if (galleryFrom.size() == 1) {
+            sets.put(CreatorProfile.GALLERY, galleryFrom.get(0).document().get(CreatorProfile.GALLERY));
+        } else if (!galleryFrom.isEmpty()) {
+            List<Object> gallery = gallery(galleryFrom);
             if (gallery.size() > GALLERY_LIMIT) {
                 leftOut = List.copyOf(gallery.subList(GALLERY_LIMIT, gallery.size()));
                 gallery = new ArrayList<>(gallery.subList(0, GALLERY_LIMIT));
             }
-            if (!gallery.isEmpty() || own.containsKey(CreatorProfile.GALLERY)) {
-                sets.put(CreatorProfile.GALLERY, gallery);
-            }
+            sets.put(CreatorProfile.GALLERY, gallery);
         }
         Date createdAt = earliestCreatedAt(ranked);
         if (createdAt != null) {
             sets.put(CreatorProfile.CREATED_AT, createdAt);
         }
+        Instant updatedAt = newestFirst.get(0).updatedAt();
+        if (updatedAt != null) {
+            sets.put(CreatorProfile.UPDATED_AT, Date.from(updatedAt));
+        }
         sets.put(CreatorProfile.MERGED_FROM, mergedFrom(choice));
-        for (ProfileCopy copy : ranked) {
+        for (ProfileCopy copy : newestFirst) {
             for (Map.Entry<String, Object> field : copy.document().entrySet()) {
                 if (!ProfileCopy.MANAGED.contains(field.getKey()) && !sets.containsKey(field.getKey())
                         && !ProfileCopy.isEmpty(field.getValue())) {
@@ -99,6 +122,29 @@ public final class ProfileMerge {
             MergeChecks.requireStorable(own, sets);
         }
         return new Result(sets, changes, List.copyOf(changed), leftOut);
+    }
+
+    /** Whether a copy's personal info holds a value: a user's save always does (displayName is required). */
+    static boolean hasPersonalInfo(ProfileCopy copy) {
+        return copy.document().get(CreatorProfile.PERSONAL_INFO) instanceof Map<?, ?> info
+                && info.values().stream().anyMatch(value -> !ProfileCopy.isEmpty(value));
+    }
+
+    static boolean hasGallery(ProfileCopy copy) {
+        return copy.document().get(CreatorProfile.GALLERY) instanceof Collection<?> gallery && !gallery.isEmpty();
+    }
+
+    /**
+     * The copies (newest first) where the part is not blank and whose updatedAt is the newest among those: one copy
+     * when it is strictly the newest, several when they are tied, none when the part is blank everywhere.
+     */
+    private static List<ProfileCopy> newestWith(List<ProfileCopy> newestFirst, Predicate<ProfileCopy> filled) {
+        List<ProfileCopy> withPart = newestFirst.stream().filter(filled).toList();
+        if (withPart.isEmpty()) {
+            return withPart;
+        }
+        Instant newest = withPart.get(0).updatedAt();
+        return withPart.stream().filter(copy -> Objects.equals(copy.updatedAt(), newest)).toList();
     }
 
     private static Document personalInfo(List<ProfileCopy> tied) {

@@ -72,9 +72,9 @@ class DuplicateRepairTest {
         assertEquals(0, report.deleted());
         assertEquals(0, report.archived());
         RepairReport.UserPlan plan = report.plans().get(0);
-        assertEquals(IncidentProfiles.id(5).toHexString(), plan.survivorId());
-        assertTrue(plan.changedFields().containsAll(List.of("personalInfo", "gallery", "createdAt", "mergedFrom",
-                "legacyNote")), plan.changedFields().toString());
+        assertEquals(IncidentProfiles.id(100).toHexString(), plan.survivorId());
+        // The survivor is the copy created first: its createdAt is already the earliest.
+        assertEquals(List.of("personalInfo", "gallery", "mergedFrom", "legacyNote", "version"), plan.changedFields());
         assertEquals(before, store.snapshot(), "documents identical");
         assertEquals(planted.size(), store.countAll());
         assertEquals(List.of(), store.archive());
@@ -95,7 +95,7 @@ class DuplicateRepairTest {
 
         assertEquals(1, store.countFor(IncidentProfiles.USER));
         Document merged = store.findOne(IncidentProfiles.USER);
-        assertEquals(IncidentProfiles.id(5), merged.getObjectId("_id"));
+        assertEquals(IncidentProfiles.id(100), merged.getObjectId("_id"));
         Set<String> values = new TreeSet<>();
         merged.get("personalInfo", Document.class).forEach((field, value) -> {
             if (!"".equals(value)) {
@@ -115,7 +115,7 @@ class DuplicateRepairTest {
         Set<Object> mergedFrom = new HashSet<>(merged.getList("mergedFrom", Object.class));
         assertEquals(186, mergedFrom.size());
         for (int i = 0; i < IncidentProfiles.COPIES; i++) {
-            assertEquals(i != 5, mergedFrom.contains(IncidentProfiles.id(i)), "copy " + i);
+            assertEquals(i != 100, mergedFrom.contains(IncidentProfiles.id(i)), "copy " + i);
         }
 
         List<Document> archive = store.archive();
@@ -123,10 +123,10 @@ class DuplicateRepairTest {
         assertEquals(186, archive.stream().filter(e -> "loser".equals(e.getString("role"))).count());
         Document before = archive.stream().filter(e -> "survivor-before-merge".equals(e.getString("role")))
                 .findFirst().orElseThrow();
-        assertEquals(planted.stream().filter(d -> IncidentProfiles.id(5).equals(d.get("_id"))).findFirst().orElseThrow(),
+        assertEquals(planted.stream().filter(d -> IncidentProfiles.id(100).equals(d.get("_id"))).findFirst().orElseThrow(),
                 before.get("original", Document.class));
         assertTrue(archive.stream().allMatch(e -> report.runId().equals(e.getString("runId"))
-                && IncidentProfiles.id(5).equals(e.get("survivorId")) && e.getDate("archivedAt") != null
+                && IncidentProfiles.id(100).equals(e.get("survivorId")) && e.getDate("archivedAt") != null
                 && e.getString("reason") != null));
         RepairOutcome.assertNothingLost(planted, store);
 

@@ -63,8 +63,8 @@ class DuplicateScanTest {
         assertEquals(187, user.copies());
         assertEquals(186, user.surplus());
         assertTrue(user.sharedUpdatedAt());
-        assertEquals(IncidentProfiles.id(5).toHexString(), user.survivorId(), "most complete, then smallest _id");
-        assertTrue(user.survivorReason().startsWith("most complete"), user.survivorReason());
+        assertEquals(IncidentProfiles.id(100).toHexString(), user.survivorId(), "the copy created first");
+        assertEquals("oldest createdAt", user.survivorReason());
         assertEquals(50, user.copyList().size(), "the listed copies are capped; the count names all");
         assertTrue(user.copyListTruncated());
         assertTrue(user.copyList().get(0).survivor(), "the survivor is listed first");

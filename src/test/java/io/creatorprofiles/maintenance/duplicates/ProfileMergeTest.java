@@ -37,17 +37,66 @@ class ProfileMergeTest {
     }
 
     @Test
-    void aStrictlyNewestSurvivorKeepsItsPersonalInfoAndGalleryWhole() {
+    void aStrictlyNewestNonBlankPartWinsWholeOnTheOldestCopy() {
         // The user removed their location and a photo in the newest save; the older copy still has both.
         Document newest = profile("b", NEW, 3, new Document("displayName", "Asha"), List.of(item("one.jpg")));
         Document older = profile("a", OLD, 2, new Document("displayName", "Asha").append("location", "Pune"),
                 List.of(item("one.jpg"), item("two.jpg")));
+        older.put("createdAt", Date.from(OLD.toInstant().minusSeconds(60)));
 
-        ProfileMerge.Result result = merge(older, newest);
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(new ProfileCopy(newest), new ProfileCopy(older)));
+        ProfileMerge.Result result = ProfileMerge.merge(choice);
+
+        assertEquals("a", choice.survivor().id(), "the copy created first keeps its _id");
+        assertEquals(new Document("displayName", "Asha"), result.sets().get("personalInfo"));
+        assertEquals(List.of(item("one.jpg")), result.sets().get("gallery"));
+        assertEquals(NEW, result.sets().get("updatedAt"), "the survivor is as new as the content it now holds");
+        assertEquals(List.of(), result.galleryLeftOut());
+    }
+
+    /**
+     * The cutover with the old writer live: its "save gallery" upsert on the ObjectId form made a second copy holding
+     * only a gallery. The merged profile holds the migrated personal info and the new gallery under the first _id.
+     */
+    @Test
+    void aBlankPartNeverReplacesANonBlankOne() {
+        Document migrated = profile("bbbb", OLD, 4, new Document("displayName", "Legacy 0").append("bio", "old bio"),
+                List.of(item("a.jpg"))).append("stats", new Document("followers", 100));
+        Document oldWritersCopy = new Document("_id", "6868").append("userId", "u")
+                .append("gallery", List.of(item("new.jpg"))).append("updatedAt", NEW);
+
+        SurvivorRule.Choice choice = SurvivorRule
+                .choose(List.of(new ProfileCopy(oldWritersCopy), new ProfileCopy(migrated)));
+        ProfileMerge.Result result = ProfileMerge.merge(choice);
+
+        assertEquals("bbbb", choice.survivor().id());
+        assertEquals(migrated.get("personalInfo"), result.sets().get("personalInfo"));
+        assertEquals(List.of(item("new.jpg")), result.sets().get("gallery"));
+        assertEquals(List.of("gallery", "updatedAt", "mergedFrom", "version"), result.changedFields());
+        assertEquals(5L, result.sets().getLong("version"));
+    }
+
+    /** A get-or-create's empty copy, however new, is "never saved": it hides neither part. */
+    @Test
+    void aNewerBlankCopyHidesNothing() {
+        Document saved = profile("a", OLD, 2, new Document("displayName", "Asha"), List.of(item("one.jpg")));
+        Document blank = profile("b", NEW, 1, new Document("displayName", "").append("bio", " "), List.of());
+
+        ProfileMerge.Result result = merge(saved, blank);
+
+        assertEquals(new Document("displayName", "Asha"), result.sets().get("personalInfo"));
+        assertEquals(List.of(item("one.jpg")), result.sets().get("gallery"));
+    }
+
+    @Test
+    void aPartBlankInEveryCopyStaysAsTheSurvivorHoldsIt() {
+        Document a = profile("a", OLD, 1, new Document("displayName", ""), List.of());
+        Document b = profile("b", NEW, 1, new Document(), List.of(item("one.jpg")));
+
+        ProfileMerge.Result result = merge(a, b);
 
         assertFalse(result.sets().containsKey("personalInfo"), result.sets().toJson());
-        assertFalse(result.sets().containsKey("gallery"), result.sets().toJson());
-        assertEquals(List.of(), result.galleryLeftOut());
+        assertEquals(List.of(item("one.jpg")), result.sets().get("gallery"));
     }
 
     @Test
@@ -156,10 +205,11 @@ class ProfileMergeTest {
         SurvivorRule.Choice choice = SurvivorRule.choose(List.of(new ProfileCopy(a), new ProfileCopy(b), new ProfileCopy(c)));
         ProfileMerge.Result result = ProfileMerge.merge(choice);
 
-        assertEquals("b", choice.survivor().id());
+        assertEquals("a", choice.survivor().id(), "all created together: the _id tie-break");
         assertEquals(new Document("displayName", "Asha").append("bio", "Photographer"),
                 result.sets().get("personalInfo", Document.class));
         assertEquals(List.of(item("one.jpg"), item("three.jpg")), result.sets().getList("gallery", Document.class));
         assertEquals(8L, result.sets().getLong("version"));
+        assertEquals(noon, result.sets().get("updatedAt"));
     }
 }

@@ -2,7 +2,6 @@ package io.creatorprofiles.maintenance.duplicates;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Date;
@@ -19,72 +18,57 @@ class SurvivorRuleTest {
     private static final Date OLD = Date.from(Instant.parse("2025-07-01T00:00:00Z"));
     private static final Date NEW = Date.from(Instant.parse("2025-07-04T18:00:00Z"));
 
-    private static ProfileCopy copy(String id, Date updatedAt, String... infoValues) {
+    private static ProfileCopy copy(String id, Date createdAt, Date updatedAt, String... infoValues) {
         Document info = new Document();
         for (int i = 0; i < infoValues.length; i++) {
             info.append("field" + i, infoValues[i]);
         }
         Document document = new Document("_id", id).append("userId", "u").append("personalInfo", info);
+        if (createdAt != null) {
+            document.append("createdAt", createdAt);
+        }
         if (updatedAt != null) {
             document.append("updatedAt", updatedAt);
         }
         return new ProfileCopy(document);
     }
 
+    /** Other collections of the old app point to the first _id: newer saves and more content do not move it. */
     @Test
-    void theNewestUpdatedAtWinsEvenOverAMoreCompleteOlderCopy() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", OLD, "x", "y", "z"), copy("b", NEW, "w")));
+    void theOldestCreatedAtSurvivesEvenOverANewerMoreCompleteCopy() {
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("b", NEW, NEW, "x", "y", "z"),
+                copy("z", OLD, OLD)));
 
-        assertEquals("b", choice.survivor().id());
-        assertEquals("newest updatedAt", choice.reason());
-        assertEquals(List.of("a"), choice.losers().stream().map(ProfileCopy::id).toList());
+        assertEquals("z", choice.survivor().id());
+        assertEquals("oldest createdAt", choice.reason());
+        assertEquals(List.of("b"), choice.losers().stream().map(ProfileCopy::id).toList());
     }
 
     @Test
-    void amongEquallyNewCopiesTheMostCompleteWins() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", NEW, "x"), copy("b", NEW, "x", "y"),
-                copy("c", OLD, "x", "y", "z")));
-
-        assertEquals("b", choice.survivor().id());
-        assertTrue(choice.reason().startsWith("most complete (2 non-empty values) among 2 copies"), choice.reason());
-    }
-
-    @Test
-    void equallyNewAndCompleteCopiesFallToTheSmallestIdWhateverTheInputOrder() {
-        List<ProfileCopy> copies = List.of(copy("c", NEW, "x"), copy("a", NEW, "y"), copy("b", NEW, "z"));
+    void copiesCreatedAtTheSameTimeFallToTheSmallestIdWhateverTheInputOrder() {
+        List<ProfileCopy> copies = List.of(copy("c", OLD, NEW, "x"), copy("a", OLD, OLD), copy("b", OLD, NEW, "z"),
+                copy("0", NEW, NEW, "w"));
 
         assertEquals("a", SurvivorRule.choose(copies).survivor().id());
-        assertEquals("a", SurvivorRule.choose(List.of(copies.get(2), copies.get(1), copies.get(0))).survivor().id());
-        assertTrue(SurvivorRule.choose(copies).reason().startsWith("fixed tie-break: smallest _id among 3"));
+        assertEquals("a", SurvivorRule.choose(List.of(copies.get(3), copies.get(2), copies.get(1), copies.get(0)))
+                .survivor().id());
+        assertEquals("fixed tie-break: smallest _id among 3 copies with the oldest createdAt",
+                SurvivorRule.choose(copies).reason());
     }
 
     @Test
-    void aCopyWithoutUpdatedAtCountsAsTheOldest() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", null, "x", "y"), copy("b", OLD, "w")));
+    void aCopyWithoutCreatedAtRanksAfterEveryCopyWithOne() {
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", null, OLD, "x"), copy("b", NEW, NEW)));
 
         assertEquals("b", choice.survivor().id());
     }
 
-    /** An old writer that no longer finds a migrated user creates an empty profile: it must not hide theirs. */
     @Test
-    void aNewerBlankCopyRanksBehindAnOlderCopyWithContent() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("blank", NEW), copy("saved", OLD, "x")));
+    void copiesWithoutCreatedAtFallToTheSmallestId() {
+        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("b", null, OLD), copy("a", null, NEW)));
 
-        assertEquals("saved", choice.survivor().id());
-        assertTrue(choice.reason().startsWith("newest copy with content; 1 newer blank copy"), choice.reason());
-        assertEquals(List.of("blank"), choice.losers().stream().map(ProfileCopy::id).toList());
-    }
-
-    @Test
-    void amongBlankCopiesOnlyTheNewestStillWins() {
-        assertEquals("b", SurvivorRule.choose(List.of(copy("a", OLD), copy("b", NEW))).survivor().id());
-    }
-
-    @Test
-    void blankValuesDoNotCountAsComplete() {
-        SurvivorRule.Choice choice = SurvivorRule.choose(List.of(copy("a", NEW, " ", "", " "), copy("b", NEW, "x")));
-
-        assertEquals("b", choice.survivor().id());
+        assertEquals("a", choice.survivor().id());
+        assertEquals("fixed tie-break: smallest _id among 2 copies without createdAt", choice.reason());
     }
 
     @Test
