@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.creatorprofiles.testing.PackagedProcess;
+
 /** The packaged application in its production profile refuses to start without the settings it cannot guess. */
 class ProductionConfigIT {
-
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     @Test
     void withoutAMongoDbUriTheServiceRefusesToStartAndSaysWhatIsMissing() throws Exception {
@@ -31,12 +31,10 @@ class ProductionConfigIT {
     }
 
     private static String runPackagedApp(List<String> properties) throws Exception {
-        assertTrue(Files.exists(JAR), "package the application first (./mvnw verify)");
         Path log = Files.createTempFile("prod-config", ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=0"));
-        command.addAll(properties);
-        command.addAll(List.of("-jar", JAR.toString()));
+        List<String> options = new java.util.ArrayList<>(List.of("-Dquarkus.http.port=0"));
+        options.addAll(properties);
+        List<String> command = PackagedProcess.command(options, List.of());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("JWT_PUBLIC_KEY_LOCATION");

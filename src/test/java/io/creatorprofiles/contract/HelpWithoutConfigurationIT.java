@@ -13,20 +13,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The packaged jar's help works from a bare checkout: no database, no JWT settings, no framework property names. */
-class HelpWithoutConfigurationIT {
+import io.creatorprofiles.testing.PackagedProcess;
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+/** The packaged application's help works from a bare checkout: no database, no JWT settings, no framework property names. */
+class HelpWithoutConfigurationIT {
 
     @ParameterizedTest
     @ValueSource(strings = { "--help", "scan --help", "repair --help" })
     void helpNeedsNoConfiguration(String arguments) throws Exception {
-        assertTrue(Files.exists(JAR), "package the application first (./mvnw verify)");
         Path log = Files.createTempFile("help", ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=0", "-jar",
-                JAR.toString()));
-        command.addAll(List.of(arguments.split(" ")));
+        List<String> command = PackagedProcess.command(List.of("-Dquarkus.http.port=0"), List.of(arguments.split(" ")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("JWT_PUBLIC_KEY_LOCATION");

@@ -123,8 +123,8 @@ class CommandBesideServiceIT {
         }
     }
 
-    private static PackagedProcess scan(List<String> jvmOptions, Path tmp) {
-        return PackagedProcess.start(jvmOptions, List.of("scan"),
+    private static PackagedProcess scan(List<String> options, Path tmp) {
+        return PackagedProcess.start(options, List.of("scan"),
                 PackagedProcess.environment(scanned.getName(), service.httpPort, service.managementPort), root, tmp);
     }
 

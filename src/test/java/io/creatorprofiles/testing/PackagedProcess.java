@@ -21,13 +21,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged jar started as its own process, the way a container starts it: production profile, settings from the
- * environment, 127.0.0.1 only. Where the tests run as root the process drops to an unprivileged user, so that a
+ * The packaged application started as its own process, the way a container starts it: production profile, settings
+ * from the environment, 127.0.0.1 only. What is started is what the build packaged: the native executable when it
+ * built one ({@code -Dnative}, which sets {@code quarkus.native.enabled}; failsafe passes both that and
+ * {@code native.image.path}), else the jar on this JVM. Options are {@code -D}/{@code -X} settings, which both take
+ * before the arguments. Where the tests run as root the process drops to an unprivileged user, so that a
  * read-only directory is read-only to it (root ignores the permission bits), as in a pod with runAsNonRoot.
  */
 public final class PackagedProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    public static final boolean NATIVE = Boolean.getBoolean("quarkus.native.enabled");
     private static final String UNPRIVILEGED = "65534";
 
     private final Process process;
@@ -61,24 +65,45 @@ public final class PackagedProcess implements AutoCloseable {
         return env;
     }
 
+    /** The packaged artifact the tests start: the native executable or the jar. */
+    public static Path artifact() {
+        return NATIVE ? Path.of(System.getProperty("native.image.path")).toAbsolutePath() : JAR;
+    }
+
+    /** The command line that runs the packaged application with these options and arguments. */
+    public static List<String> command(List<String> options, List<String> args) {
+        Path artifact = artifact();
+        assertTrue(Files.exists(artifact), artifact + " is missing: package the application first (./mvnw verify"
+                + (NATIVE ? " -Dnative)" : ")"));
+        List<String> command = new ArrayList<>();
+        if (NATIVE) {
+            command.add(artifact.toString());
+            command.addAll(options);
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(options);
+            command.addAll(List.of("-jar", artifact.toString()));
+        }
+        command.addAll(args);
+        return command;
+    }
+
     /**
-     * Starts the jar with the given JVM options, arguments and environment, in {@code workDir}, with
+     * Starts the packaged application with the given options, arguments and environment, in {@code workDir}, with
      * {@code java.io.tmpdir} at {@code tmpDir}; output goes to a log file.
      */
-    public static PackagedProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path workDir,
+    public static PackagedProcess start(List<String> options, List<String> args, Map<String, String> env, Path workDir,
             Path tmpDir) {
-        assertTrue(Files.exists(JAR), "package the application first (./mvnw verify)");
         try {
             Path log = Files.createTempFile("packaged-process", ".log");
             List<String> command = new ArrayList<>();
             if (isRoot()) {
                 command.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED, "--regid=" + UNPRIVILEGED, "--clear-groups"));
             }
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Djava.io.tmpdir=" + tmpDir.toAbsolutePath());
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", JAR.toString()));
-            command.addAll(args);
+            List<String> withTmp = new ArrayList<>();
+            withTmp.add("-Djava.io.tmpdir=" + tmpDir.toAbsolutePath());
+            withTmp.addAll(options);
+            command.addAll(command(withTmp, args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("QUARKUS_") || key.startsWith("MONGODB_")
