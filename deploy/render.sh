@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Renders one kustomization of deploy/kubernetes with an environment's values, and refuses what would deploy a
-# placeholder:
+# placeholder (and generates the PrometheusRule of components/monitoring from deploy/prometheus, the rules' one source):
 #   deploy/render.sh overlays/prod my-prod.env | kubectl apply -f -
 #   deploy/render.sh jobs/duplicate-repair my-prod.env | kubectl create -n creator-profiles -f -
 #   deploy/render.sh overlays/dev                     (its values are committed in the overlay)
 # VALUES is a KEY=VALUE file with exactly the keys of overlays/prod/environment.env.example (components/environment):
 #   IMAGE         the image by digest: <registry>/<path>@sha256:<64 hex digits> (a tag can move; a digest cannot)
+#   VERSION       the release the image was built from (the pods' app.kubernetes.io/version)
+#   INSTANCE      this installation's name, e.g. creator-profiles-prod (the pods' app.kubernetes.io/instance)
 #   JWT_ISSUER    https URL, the iss claim of the tokens the service accepts
 #   JWT_AUDIENCE  the aud claim they must carry
+#   INGRESS_NAMESPACE, MONITORING_NAMESPACE  the namespaces that may reach the API port and the management port
+#   MONGODB_CIDR  where MongoDB is (the egress policy's destination; an in-cluster MongoDB: see overlays/dev)
+#   RUNBOOK_URL   https URL of docs/runbook.md as this environment's on-call reads it (the alerts' runbook_url)
 # A missing, empty, unknown or placeholder key (example.com/.org/.net) fails before anything is rendered, naming the
 # key; the rendered objects are refused too when any of them still names an example domain. Exit 0 with the objects
 # on stdout, 1 with the reasons on stderr, 2 on wrong usage.
@@ -19,10 +24,11 @@ target=${1%/}
 [[ -f $here/kubernetes/$target/kustomization.yaml ]] || { echo "render: no kustomization at deploy/kubernetes/$target" >&2; usage; }
 values=${2:-}
 placeholder='example\.(com|org|net)'
+keys="IMAGE VERSION INSTANCE JWT_ISSUER JWT_AUDIENCE INGRESS_NAMESPACE MONITORING_NAMESPACE MONGODB_CIDR RUNBOOK_URL"
 
 if grep -q '^ *- environment.env$' "$here/kubernetes/$target/kustomization.yaml"; then
   [[ -n $values ]] || { echo "render: $target needs this environment's values: deploy/render.sh $target VALUES" \
-    "(keys IMAGE, JWT_ISSUER, JWT_AUDIENCE; see deploy/kubernetes/overlays/prod/environment.env.example)" >&2; exit 1; }
+    "(keys $keys; see deploy/kubernetes/overlays/prod/environment.env.example)" >&2; exit 1; }
   [[ -r $values ]] || { echo "render: cannot read $values" >&2; exit 1; }
   problems=()
   declare -A seen=()
@@ -38,13 +44,22 @@ if grep -q '^ *- environment.env$' "$here/kubernetes/$target/kustomization.yaml"
         [[ $value =~ ^https://[^/]+ ]] || problems+=("set JWT_ISSUER to the token issuer's https URL, not '$value'") ;;
       JWT_AUDIENCE)
         [[ -n $value ]] || problems+=("set JWT_AUDIENCE to the aud claim the tokens carry (it is empty)") ;;
-      *) problems+=("unknown key $key (the keys are IMAGE, JWT_ISSUER, JWT_AUDIENCE)"); continue ;;
+      VERSION)
+        [[ $value =~ ^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$ ]] || problems+=("set VERSION to the release (a label value), not '$value'") ;;
+      INSTANCE | INGRESS_NAMESPACE | MONITORING_NAMESPACE)
+        [[ $value =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || problems+=("set $key to a DNS label (a-z, 0-9, -), not '$value'") ;;
+      MONGODB_CIDR)
+        [[ $value =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$ ]] && [[ $value != 0.0.0.0/0 ]] ||
+          problems+=("set MONGODB_CIDR to the MongoDB hosts' address range (a.b.c.d/n, not everything), not '$value'") ;;
+      RUNBOOK_URL)
+        [[ $value =~ ^https://[^/]+ ]] || problems+=("set RUNBOOK_URL to the https URL of the runbook page, not '$value'") ;;
+      *) problems+=("unknown key $key (the keys are $keys)"); continue ;;
     esac
     [[ -z ${seen[$key]:-} ]] || problems+=("$key is set twice")
     seen[$key]=1
     if [[ $value =~ $placeholder ]]; then problems+=("set $key: '$value' is a placeholder (example domain)"); fi
   done <"$values"
-  for key in IMAGE JWT_ISSUER JWT_AUDIENCE; do
+  for key in $keys; do
     [[ -n ${seen[$key]:-} ]] || problems+=("set $key (missing from $values)")
   done
   if ((${#problems[@]})); then
@@ -57,6 +72,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/render.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -r "$here/kubernetes" "$work/kubernetes"
 [[ -z $values ]] || cp "$values" "$work/kubernetes/$target/environment.env"
+# The PrometheusRule is the rules file under a PrometheusRule's spec; runbook_url from the repository's path to the
+# environment's page.
+runbook=$( [[ -n $values ]] && sed -n 's/^RUNBOOK_URL=//p' "$values" | tail -1)
+{
+  printf 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: creator-profiles\n'
+  printf '  labels:\n    app.kubernetes.io/name: creator-profiles\nspec:\n'
+  grep -v '^ *#' "$here/prometheus/creator-profiles-alerts.yaml" |
+    sed -e "s|runbook_url: docs/runbook.md|runbook_url: ${runbook:-docs/runbook.md}|" -e 's/^/  /'
+} >"$work/kubernetes/components/monitoring/prometheusrule.yaml"
 kubectl kustomize "$work/kubernetes/$target" >"$work/rendered.yaml" 2>"$work/err" ||
   { sed "s|$work/||g" "$work/err" >&2; exit 1; }
 # Whatever the values, no rendered object may still carry an example domain (a base default, a forgotten patch).

@@ -128,6 +128,28 @@ for planted in "${planted_rules[@]}"; do
   fi
 done
 
+# Every alert names its runbook section as runbook_url (kube-prometheus' annotation), and the section exists.
+runbook_check() { # rules-file
+  local alerts urls anchors anchor
+  alerts=$(grep -c '^ *- alert:' "$1") urls=$(grep -c '^ *runbook_url: docs/runbook.md#' "$1")
+  [[ $alerts == "$urls" ]] || { echo "$alerts alerts but $urls runbook_url annotations"; return 1; }
+  anchors=$(sed -n 's/^##* //p' docs/runbook.md | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9 -]//g; s/ /-/g')
+  for anchor in $(sed -n 's|^ *runbook_url: docs/runbook.md#||p' "$1" | sort -u); do
+    grep -qx -- "$anchor" <<<"$anchors" || { echo "docs/runbook.md has no section #$anchor"; return 1; }
+  done
+}
+runbook_check "$rules" >"$work/runbook.out" && pass "every alert's runbook_url names a section of docs/runbook.md" ||
+  fail "runbook_url: $(cat "$work/runbook.out")"
+sed '0,/runbook_url:/s//runbook:/' "$rules" >"$work/rules/planted-runbook.yaml"
+sed 's|runbook.md#conflict-rate|runbook.md#conflicts|' "$rules" >"$work/rules/planted-anchor.yaml"
+for planted in planted-runbook planted-anchor; do
+  if runbook_check "$work/rules/$planted.yaml" >"$work/runbook.out"; then
+    fail "planted $planted passed the runbook check"
+  else
+    pass "planted $planted rejected: $(cat "$work/runbook.out")"
+  fi
+done
+
 # --- 4: Dockerfiles -------------------------------------------------------------------------------------------------
 for dockerfile in Dockerfile src/main/docker/Dockerfile.jvm; do
   "$HADOLINT" --failure-threshold warning "$dockerfile" >"$work/hadolint.out" 2>&1 && pass "hadolint $dockerfile" ||

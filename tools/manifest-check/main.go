@@ -19,16 +19,21 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
-// The API groups a manifest of this project may use; anything else is an error, not a pass.
+// The API groups a manifest of this project may use; anything else is an error, not a pass. Besides Kubernetes' own:
+// the Prometheus Operator's (PodMonitor, PrometheusRule; components/monitoring) and Gateway API's (HTTPRoute;
+// components/gateway-route).
 var addToScheme = []func(*runtime.Scheme) error{
 	corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, policyv1.AddToScheme,
 	autoscalingv2.AddToScheme, networkingv1.AddToScheme, rbacv1.AddToScheme,
+	monitoringv1.AddToScheme, gatewayv1.Install,
 }
 
 func main() {

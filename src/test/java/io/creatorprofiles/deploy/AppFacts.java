@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.cli.CreatorProfilesCommand;
+import io.creatorprofiles.config.ProfilesConfig;
+import io.smallrye.config.WithDefault;
 import picocli.CommandLine;
 
 /** Facts about the application that the manifests must agree with, read from the application, not restated. */
@@ -39,7 +41,8 @@ final class AppFacts {
                 knownEnvNames(properties),
                 AppFacts::isSubcommand,
                 duration(properties.getProperty("quarkus.shutdown.timeout", "0s")),
-                defaultOf(properties.getProperty("quarkus.mongodb.server-selection-timeout")));
+                defaultOf(properties.getProperty("quarkus.mongodb.server-selection-timeout")),
+                scanCommandTimeout(properties));
     }
 
     /**
@@ -103,6 +106,20 @@ final class AppFacts {
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofSeconds(amount);
         };
+    }
+
+    /** profiles.duplicates.command-timeout as the app runs it: application.properties, else its @WithDefault. */
+    static Duration scanCommandTimeout(Properties properties) {
+        String value = properties.getProperty("profiles.duplicates.command-timeout");
+        if (value == null) {
+            try {
+                value = ProfilesConfig.Duplicates.class.getMethod("commandTimeout").getAnnotation(WithDefault.class)
+                        .value();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return duration(value);
     }
 
     /** The default of a "${name:default}" value, or the value itself. */

@@ -114,6 +114,14 @@ class DeployManifestsTest {
                 Arguments.of("no shutdown delay", "QUARKUS_SHUTDOWN_DELAY not set",
                         (Consumer<ObjectNode>) d -> ((ArrayNode) container(d).get("env"))
                                 .removeIf(e -> e.path("name").asText().equals("QUARKUS_SHUTDOWN_DELAY"))),
+                Arguments.of("hostname spread that counts tainted nodes", "needs nodeTaintsPolicy: Honor",
+                        (Consumer<ObjectNode>) d -> pod(d).withArray("topologySpreadConstraints")
+                                .forEach(c -> ((ObjectNode) c).remove("nodeTaintsPolicy"))),
+                Arguments.of("service links on", "enableServiceLinks must be false",
+                        (Consumer<ObjectNode>) d -> pod(d).remove("enableServiceLinks")),
+                Arguments.of("no version label", "pod label app.kubernetes.io/version missing",
+                        (Consumer<ObjectNode>) d -> ((ObjectNode) d.with("spec").with("template").with("metadata")
+                                .with("labels")).remove("app.kubernetes.io/version")),
                 Arguments.of("metrics scraped on the public port", "prometheus.io/port is '8080'",
                         (Consumer<ObjectNode>) d -> ((ObjectNode) d.with("spec").with("template").with("metadata")
                                 .with("annotations")).put("prometheus.io/port", "8080")));
@@ -129,6 +137,70 @@ class DeployManifestsTest {
         List<String> violations = ManifestRules.violations(objects, facts);
 
         assertTrue(violations.stream().anyMatch(v -> v.contains(expected)), fault + ": " + violations);
+    }
+
+    /** Each overlay's egress policy, applied in the namespace, also holds the one-off Jobs rendered apart. */
+    @ParameterizedTest
+    @ValueSource(strings = { "overlays/dev", "overlays/prod" })
+    void everyPodOfTheServiceReachesDnsAndMongoDbOnly(String overlay) throws Exception {
+        List<JsonNode> objects = withJobs(overlay);
+
+        assertEquals(List.of(), ManifestRules.violations(objects, facts));
+    }
+
+    @Test
+    void aMissingEgressRuleOrAPolicyThatLeavesTheJobsOutIsReported() throws Exception {
+        List<JsonNode> objects = withJobs("overlays/prod");
+        ObjectNode egress = (ObjectNode) named(objects, "NetworkPolicy", "creator-profiles-egress");
+        ((ArrayNode) egress.with("spec").get("egress")).remove(1);
+
+        assertTrue(ManifestRules.violations(objects, facts).stream()
+                .anyMatch(v -> v.contains("Job/creator-profiles-duplicate-repair: egress allows ports [53]")));
+
+        objects = withJobs("overlays/prod");
+        egress = (ObjectNode) named(objects, "NetworkPolicy", "creator-profiles-egress");
+        ((ObjectNode) egress.with("spec").with("podSelector").with("matchLabels"))
+                .put("app.kubernetes.io/component", "server");
+        assertTrue(ManifestRules.violations(objects, facts).stream()
+                .anyMatch(v -> v.contains("CronJob/creator-profiles-duplicate-scan: no NetworkPolicy limits its egress")));
+    }
+
+    @Test
+    void aCronJobThatIsKilledBeforeTheScansOwnTimeoutOrStartsArbitrarilyLateIsReported() throws Exception {
+        List<JsonNode> objects = render("overlays/prod");
+        ObjectNode cronJob = (ObjectNode) only(objects, "CronJob");
+        ((ObjectNode) cronJob.with("spec").with("jobTemplate").with("spec")).put("activeDeadlineSeconds", 1800);
+        ((ObjectNode) cronJob.with("spec")).remove("startingDeadlineSeconds");
+
+        List<String> violations = ManifestRules.violations(objects, facts);
+
+        assertTrue(violations.stream().anyMatch(v -> v.contains("activeDeadlineSeconds 1800 does not exceed the scan's"
+                + " own timeout of 3600 s")), violations.toString());
+        assertTrue(violations.stream().anyMatch(v -> v.contains("startingDeadlineSeconds missing")), violations.toString());
+    }
+
+    @Test
+    void theDevDatabaseServiceSelectingTheInitJobAndAJobWithoutTtlAreReported() throws Exception {
+        List<JsonNode> objects = render("overlays/dev");
+        ((ObjectNode) named(objects, "Service", "mongo").with("spec").with("selector"))
+                .remove("app.kubernetes.io/component");
+        ((ObjectNode) named(objects, "Job", "mongo-replica-set-init").with("spec")).remove("ttlSecondsAfterFinished");
+
+        List<String> violations = ManifestRules.violations(objects, facts);
+
+        assertTrue(violations.stream().anyMatch(v -> v.contains(
+                "Service/mongo: selector also matches the pods of Job/mongo-replica-set-init")), violations.toString());
+        assertTrue(violations.stream().anyMatch(v -> v.contains("Job/mongo-replica-set-init: ttlSecondsAfterFinished")),
+                violations.toString());
+    }
+
+    /** The documented MongoDB URI speaks TLS (the dev overlay's in-cluster one is the only exception). */
+    @Test
+    void theExampleMongoDbUriUsesTls() throws IOException {
+        String example = Files.readString(KUBERNETES.resolve("secret.example.yaml"));
+        String uri = example.lines().filter(l -> l.trim().startsWith("MONGODB_URI:")).findFirst().orElseThrow();
+
+        assertTrue(uri.contains("tls=true") || uri.contains("mongodb+srv://"), uri);
     }
 
     @Test
@@ -167,6 +239,18 @@ class DeployManifestsTest {
 
     private static ObjectNode container(ObjectNode deployment) {
         return (ObjectNode) pod(deployment).path("containers").get(0);
+    }
+
+    private static List<JsonNode> withJobs(String overlay) throws IOException, InterruptedException {
+        List<JsonNode> objects = new ArrayList<>(render(overlay));
+        objects.addAll(render("jobs/duplicate-repair"));
+        objects.addAll(render("jobs/migrate"));
+        return objects;
+    }
+
+    private static JsonNode named(List<JsonNode> objects, String kind, String name) {
+        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)
+                && o.path("metadata").path("name").asText().equals(name)).findFirst().orElseThrow();
     }
 
     private static JsonNode only(List<JsonNode> objects, String kind) {

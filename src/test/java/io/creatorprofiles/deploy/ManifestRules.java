@@ -18,8 +18,11 @@ final class ManifestRules {
 
     /** What the manifests must agree with, read from the application itself (see {@link AppFacts}). */
     record Facts(int httpPort, int managementPort, Set<String> knownEnvNames, Predicate<List<String>> isSubcommand,
-            Duration shutdownTimeout, Duration readinessCheckBound) {
+            Duration shutdownTimeout, Duration readinessCheckBound, Duration scanCommandTimeout) {
     }
+
+    /** What every pod of the service must reach in a default-deny namespace: DNS and MongoDB. */
+    static final Set<Integer> EGRESS_PORTS = Set.of(53, 27017);
 
     static final String IMAGE = "creator-profiles";
     static final Map<String, String> PROBE_PATHS = Map.of("startupProbe", "/q/health/started", "livenessProbe",
@@ -30,12 +33,21 @@ final class ManifestRules {
 
     static List<String> violations(List<JsonNode> objects, Facts facts) {
         List<String> violations = new ArrayList<>();
+        List<JsonNode> policies = objects.stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy")).toList();
         for (JsonNode object : objects) {
             String kind = object.path("kind").asText();
             String where = kind + "/" + object.path("metadata").path("name").asText();
             JsonNode pod = podSpec(object);
             if (pod != null) {
                 checkPod(where, kind, object, pod, facts, violations);
+                checkWorkload(where, kind, object, pod, facts, violations);
+                // Rendered alone, a one-off Job has no policy: the overlay's policy covers it (checked together).
+                if (!policies.isEmpty() && isService(podLabels(object))) {
+                    checkEgress(where, podLabels(object), policies, violations);
+                }
+            }
+            if (kind.equals("Service")) {
+                checkServiceSelectsNoJob(where, object, objects, violations);
             }
             if (kind.equals("ConfigMap") && object.path("metadata").path("name").asText().equals("creator-profiles")) {
                 object.path("data").fieldNames().forEachRemaining(key -> checkEnvName(where, key, facts, violations));
@@ -45,6 +57,106 @@ final class ManifestRules {
             }
         }
         return violations;
+    }
+
+    static JsonNode podLabels(JsonNode object) {
+        return switch (object.path("kind").asText()) {
+            case "Deployment", "StatefulSet", "Job" -> object.path("spec").path("template").path("metadata").path("labels");
+            case "CronJob" -> object.path("spec").path("jobTemplate").path("spec").path("template").path("metadata")
+                    .path("labels");
+            default -> null;
+        };
+    }
+
+    private static boolean isService(JsonNode labels) {
+        return labels.path("app.kubernetes.io/name").asText().equals(IMAGE);
+    }
+
+    /** Workload settings a platform team checks: labels, service links, spread, Job lifetimes and deadlines. */
+    private static void checkWorkload(String where, String kind, JsonNode object, JsonNode pod, Facts facts,
+            List<String> violations) {
+        if (pod.path("enableServiceLinks").asBoolean(true)) {
+            violations.add(where + ": enableServiceLinks must be false (no Service env vars in the pods)");
+        }
+        JsonNode labels = podLabels(object);
+        if (isService(labels)) {
+            for (String label : List.of("app.kubernetes.io/version", "app.kubernetes.io/instance")) {
+                if (labels.path(label).asText().isEmpty()) {
+                    violations.add(where + ": pod label " + label + " missing");
+                }
+            }
+        }
+        for (JsonNode spread : iterable(pod.path("topologySpreadConstraints"))) {
+            if (spread.path("whenUnsatisfiable").asText().equals("DoNotSchedule")
+                    && !spread.path("nodeTaintsPolicy").asText().equals("Honor")) {
+                violations.add(where + ": spread over " + spread.path("topologyKey").asText()
+                        + " with DoNotSchedule needs nodeTaintsPolicy: Honor (tainted nodes count as empty domains)");
+            }
+        }
+        if (kind.equals("Job") && !object.path("spec").has("ttlSecondsAfterFinished")) {
+            violations.add(where + ": ttlSecondsAfterFinished missing (the finished Job blocks the next apply)");
+        }
+        if (kind.equals("CronJob")) {
+            long deadline = object.path("spec").path("jobTemplate").path("spec").path("activeDeadlineSeconds").asLong(0);
+            if (deadline <= facts.scanCommandTimeout().toSeconds()) {
+                violations.add(where + ": activeDeadlineSeconds " + deadline + " does not exceed the scan's own timeout"
+                        + " of " + facts.scanCommandTimeout().toSeconds() + " s");
+            }
+            if (!object.path("spec").has("startingDeadlineSeconds")) {
+                violations.add(where + ": startingDeadlineSeconds missing");
+            }
+        }
+    }
+
+    /** Some policy selecting the pod limits its egress to DNS and MongoDB, and allows both. */
+    private static void checkEgress(String where, JsonNode labels, List<JsonNode> policies, List<String> violations) {
+        Set<Integer> allowed = new java.util.TreeSet<>();
+        boolean limited = false;
+        for (JsonNode policy : policies) {
+            JsonNode spec = policy.path("spec");
+            boolean egress = StreamSupport.stream(spec.path("policyTypes").spliterator(), false)
+                    .anyMatch(t -> t.asText().equals("Egress"));
+            if (!egress || !selects(spec.path("podSelector").path("matchLabels"), labels)) {
+                continue;
+            }
+            limited = true;
+            for (JsonNode rule : iterable(spec.path("egress"))) {
+                if (!rule.has("to") || !rule.has("ports")) {
+                    violations.add(where + ": NetworkPolicy/" + policy.path("metadata").path("name").asText()
+                            + " has an egress rule open to every destination or port");
+                }
+                rule.path("ports").forEach(port -> allowed.add(port.path("port").asInt()));
+            }
+        }
+        if (!limited) {
+            violations.add(where + ": no NetworkPolicy limits its egress");
+        } else if (!allowed.equals(EGRESS_PORTS)) {
+            violations.add(where + ": egress allows ports " + allowed + ", must be exactly DNS and MongoDB " + EGRESS_PORTS);
+        }
+    }
+
+    private static void checkServiceSelectsNoJob(String where, JsonNode service, List<JsonNode> objects,
+            List<String> violations) {
+        JsonNode selector = service.path("spec").path("selector");
+        if (selector.isEmpty()) {
+            return;
+        }
+        for (JsonNode object : objects) {
+            String kind = object.path("kind").asText();
+            if ((kind.equals("Job") || kind.equals("CronJob")) && selects(selector, podLabels(object))) {
+                violations.add(where + ": selector also matches the pods of " + kind + "/"
+                        + object.path("metadata").path("name").asText());
+            }
+        }
+    }
+
+    private static boolean selects(JsonNode matchLabels, JsonNode labels) {
+        for (var entry : (Iterable<Map.Entry<String, JsonNode>>) matchLabels::fields) {
+            if (!labels.path(entry.getKey()).asText().equals(entry.getValue().asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static JsonNode podSpec(JsonNode object) {
