@@ -163,6 +163,23 @@ public class UniqueUserIdIndex {
         return status.get();
     }
 
+    /**
+     * A write found that the index it named is gone (the server refused its hint): writes close now, without waiting
+     * for the next check, and a check runs at once (it rebuilds uniq_userId where the data allows). Recorded as a check
+     * of its own, so a check that started before the drop cannot open the gate again.
+     */
+    public void reliedIndexMissing(String name) {
+        Status before = status.get();
+        if (!before.writesOpen()) {
+            return;
+        }
+        record(checksStarted.incrementAndGet(), new Status(State.FAILED, "a write found index " + name
+                + " missing (the server refused the upsert's hint); checking again now", null,
+                before.duplicatedUserIds(), before.legacyDocuments(), false, Instant.now()));
+        ensure().subscribe().with(result -> {
+        }, failure -> Log.warnf("Check after the index %s went missing failed: %s", name, failure));
+    }
+
     /** Checks and, where it can, creates the index now; used by start-up, the timer, the repair and the migration. */
     public Uni<Status> ensure() {
         return Uni.createFrom().deferred(() -> {

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.mongo.MissingIndex;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex.State;
 import io.smallrye.mutiny.Uni;
 
@@ -24,11 +25,17 @@ public class WriteGate {
         this.config = config.index();
     }
 
-    /** The write, if writes are open; otherwise a {@link WritesClosedException} and no database call. */
+    /**
+     * The write, if writes are open; otherwise a {@link WritesClosedException} and no database call. A write the server
+     * refused because the index it named (its hint) is gone closes the gate at once and is answered the same way.
+     */
     public <T> Uni<T> admit(Supplier<Uni<T>> write) {
         UniqueUserIdIndex.Status status = index.status();
         if (status.writesOpen()) {
-            return write.get();
+            return write.get().onFailure(MissingIndex::isMissingHintedIndex).transform(failure -> {
+                index.reliedIndexMissing(index.reliedIndexName());
+                return closed(index.status());
+            });
         }
         return Uni.createFrom().failure(closed(status));
     }
