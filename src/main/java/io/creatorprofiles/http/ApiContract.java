@@ -116,7 +116,8 @@ public class ApiContract implements OASFilter {
         }
         addIfAbsent(responses, "414", "The request URL is longer than the service accepts");
         if (readsDatabase) {
-            addIfAbsent(responses, "503", "The profile store is not answering, or profile data is being migrated");
+            addIfAbsent(responses, "503",
+                    "The profile store is not answering, profile data is being migrated, or a stored profile cannot be read");
             responses.getAPIResponse("503").addHeader("Retry-After", header("Seconds to wait before retrying",
                     OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ZERO)));
         }

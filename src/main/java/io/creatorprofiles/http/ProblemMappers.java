@@ -30,8 +30,10 @@ import io.creatorprofiles.maintenance.RepairLeaseHeldException;
 import io.creatorprofiles.mongo.DatabaseUnavailableException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
+import io.creatorprofiles.profile.UnreadableProfileException;
 import io.creatorprofiles.profile.UserIds;
 import io.creatorprofiles.profile.Versions;
+import io.creatorprofiles.profile.WriteOutcomeUnknownException;
 import io.creatorprofiles.uniqueness.WritesClosedException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
@@ -40,6 +42,9 @@ import io.quarkus.security.UnauthorizedException;
 
 /** Turns every failure into an {@code application/problem+json} answer; no stack trace ever leaves the service. */
 public class ProblemMappers {
+
+    /** An operator has to act before such a profile reads again: minutes, not seconds. */
+    private static final String UNREADABLE_RETRY_AFTER_SECONDS = "120";
 
     private final AllowedMethods allowedMethods;
 
@@ -87,6 +92,25 @@ public class ProblemMappers {
         Log.warnf("Answering 503: %s (%s)", e.getMessage(), e.getCause() == null ? "timeout" : e.getCause().toString());
         return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
                 "The profile store is not answering; retry shortly. The outcome of a write is unknown; repeating it is safe.")))
+                .header(HttpHeaders.RETRY_AFTER, "1").build();
+    }
+
+    /**
+     * A stored profile this service cannot read: an outage of that one profile until an operator corrects the stored
+     * document, named by its field. Not the client's mistake, so not a 4xx; nothing was written.
+     */
+    @ServerExceptionMapper
+    public Response unreadableProfile(UnreadableProfileException e) {
+        return Response.fromResponse(respond(new Problem("about:blank", "Stored profile cannot be read", 503,
+                e.getMessage(), List.of(new Problem.Violation(e.field(), "cannot be read as stored")))))
+                .header(HttpHeaders.RETRY_AFTER, UNREADABLE_RETRY_AFTER_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
+    public Response outcomeUnknown(WriteOutcomeUnknownException e) {
+        Log.warnf("Answering 503, write outcome unknown: %s (%s)", e.getMessage(),
+                e.getCause() == null ? "timeout" : e.getCause().toString());
+        return Response.fromResponse(respond(Problem.of(503, "Write outcome unknown", WriteOutcomeUnknownException.DETAIL)))
                 .header(HttpHeaders.RETRY_AFTER, "1").build();
     }
 

@@ -10,15 +10,18 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.mongo.DatabaseUnavailableException;
 import io.creatorprofiles.mongo.DuplicateKeys;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
@@ -63,7 +66,47 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     }
 
     public Uni<CreatorProfile> findByUserId(String userId) {
-        return guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1)).collect().first());
+        return explained(userId,
+                guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1)).collect().first()))
+                .map(StoredShape::requireVersionInRange);
+    }
+
+    /**
+     * A reply that could not be mapped (a stored field of a type this service does not write) is a data state, not a
+     * bug: the stored document is read as it is and the field in the way named ({@link UnreadableProfileException}).
+     * Only reads and writes that applied nothing come here: see {@link #upsert}.
+     */
+    private <T> Uni<T> explained(String userId, Uni<T> call) {
+        return call.onFailure(StoredShape::isMappingFailure).recoverWithUni(failure -> stored(userId)
+                .map(document -> document == null ? null : StoredShape.check(document))
+                .flatMap(unreadable -> {
+                    if (unreadable == null) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    Log.warnf("Profile of userId %s cannot be read: %s", userId, unreadable.describe());
+                    return Uni.createFrom().failure(new UnreadableProfileException(unreadable));
+                }));
+    }
+
+    /** The user's stored document as it is, unmapped (null when there is none). */
+    private Uni<Document> stored(String userId) {
+        return guarded(collections.profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1))
+                .toUni());
+    }
+
+    /**
+     * Before a write that changes a profile: a stored document this service cannot read, or whose version cannot grow,
+     * is refused here, so that no write is ever applied to a document whose result could not be answered.
+     */
+    private Uni<Void> writable(String userId) {
+        return stored(userId).flatMap(document -> {
+            StoredShape.Unreadable unreadable = document == null ? null : StoredShape.checkWritable(document);
+            if (unreadable == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Log.warnf("Write refused for userId %s: %s", userId, unreadable.describe());
+            return Uni.createFrom().failure(new UnreadableProfileException(unreadable));
+        });
     }
 
     /**
@@ -78,7 +121,12 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 // not shown to be on another index is the userId race.
                 failure -> DuplicateKeys.mayBeOnIndex(failure, index.reliedIndexName(), CreatorProfile.USER_ID),
                 config.upsert().maxAttempts(), retries::increment);
-        return guarded(attempts)
+        // A create-only upsert changes nothing on an existing document, so a reply that cannot be mapped is explained.
+        // A write that changes one is checked first, and its timeout is said to leave the outcome unknown.
+        Uni<Upserted> checked = update.isCreateOnly() ? guarded(attempts)
+                : writable(userId).flatMap(ignored -> guarded(attempts).onFailure(CreatorProfileRepository::maybeSent)
+                        .transform(timedOut -> new WriteOutcomeUnknownException((DatabaseUnavailableException) timedOut)));
+        return explained(userId, checked)
                 .onFailure(DuplicateKeys::isDuplicateKey).transform(failure -> {
                     conflicts.increment();
                     Log.warnf("Upsert for userId %s answered 409: %s", userId, failure.getMessage());
@@ -87,6 +135,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 })
                 .invoke(result -> {
                     if (result != null) {
+                        StoredShape.requireVersionInRange(result.profile());
                         (result.inserted() ? inserted : updated).increment();
                     }
                 });
@@ -111,7 +160,10 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
         Bson filter = conditional
                 ? and(eq(CreatorProfile.USER_ID, userId), atVersion(update.expectedVersion()))
                 : eq(CreatorProfile.USER_ID, userId);
+        // The write names the unique index it relies on: where that index is gone, MongoDB refuses the write instead of
+        // inserting a second profile, and the write gate closes at once (WriteGate, docs/servers.md).
         FindOneAndUpdateOptions options = new FindOneAndUpdateOptions()
+                .hintString(index.reliedIndexName())
                 .upsert(!conditional)
                 .returnDocument(ReturnDocument.AFTER);
         return profiles().findOneAndUpdate(filter, Updates.combine(changes), options)
@@ -143,6 +195,14 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
             upsertCollection = collection;
         }
         return collection;
+    }
+
+    /**
+     * A write that failed as unavailable may still have been applied, unless the driver never got a connection to send
+     * it on (server selection or the connection pool timed out: MongoTimeoutException).
+     */
+    private static boolean maybeSent(Throwable failure) {
+        return failure instanceof DatabaseUnavailableException && !(failure.getCause() instanceof MongoTimeoutException);
     }
 
     /** Bounds a database call by the configured timeout and turns "not reachable" into one exception. */

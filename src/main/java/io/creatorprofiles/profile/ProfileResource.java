@@ -34,6 +34,12 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProfileResource {
 
+    /** What a 503 on a write means, for clients: in particular that a timed-out write may have been applied. */
+    static final String WRITE_UNAVAILABLE = "The profile store is not answering, profile data is being migrated or "
+            + "repaired, or this user's stored profile cannot be read (the field is named). When the store did not "
+            + "confirm the write in time (title 'Write outcome unknown') it may have been applied: GET /me and compare "
+            + "the version; repeating the PUT is safe, and with If-Match the repeat answers 412 if the first one landed";
+
     private final ProfileService service;
     private final JsonWebToken token;
 
@@ -62,6 +68,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "200", description = "The profile after the save", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
+    @APIResponse(responseCode = "503", description = WRITE_UNAVAILABLE)
     public Uni<Response> savePersonalInfo(@NotNull @Valid PersonalInfoRequest body,
             @Parameter(ref = "IfMatch") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.savePersonalInfo(caller(), body.toPersonalInfo(), Versions.fromIfMatch(ifMatch))
@@ -77,6 +84,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "200", description = "The profile after the save", headers = @Header(name = HttpHeaders.ETAG, ref = "ETag"), content = @Content(schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "409", description = "The write lost every retry against a concurrent one; repeating it is safe")
     @APIResponse(responseCode = "412", description = "If-Match names a version the profile no longer has")
+    @APIResponse(responseCode = "503", description = WRITE_UNAVAILABLE)
     public Uni<Response> saveGallery(@NotNull @Valid GalleryRequest body,
             @Parameter(ref = "IfMatch") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.saveGallery(caller(), body.toGallery(), Versions.fromIfMatch(ifMatch))

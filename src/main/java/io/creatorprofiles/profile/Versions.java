@@ -9,6 +9,8 @@ public final class Versions {
     public static final String IF_MATCH_PATTERN = "^(\\*|\"(0|[1-9][0-9]{0,17})\")?$";
     /** The form of an ETag this service sends. */
     public static final String ETAG_PATTERN = "^\"(0|[1-9][0-9]{0,17})\"$";
+    /** The highest version an ETag carries (18 digits, as the patterns above say); no write goes past it. */
+    public static final long MAX = 999_999_999_999_999_999L;
     private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("0|[1-9][0-9]{0,17}");
 
     private Versions() {

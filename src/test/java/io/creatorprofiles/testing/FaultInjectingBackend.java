@@ -30,6 +30,13 @@ public class FaultInjectingBackend extends MemoryBackend {
     private final AtomicReference<String> onlyContaining = new AtomicReference<>();
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
+    private volatile boolean honourHints = true;
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
+
+    /** A command held before it runs until the test lets it go: a write the server is slow to apply. */
+    private record Hold(String command, String containing, java.util.concurrent.CountDownLatch release) {
+    }
+
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger acknowledgedTotal = new AtomicInteger();
@@ -68,7 +75,16 @@ public class FaultInjectingBackend extends MemoryBackend {
         acknowledged.put(command.toLowerCase(Locale.ROOT), new AtomicInteger(times));
     }
 
+    /**
+     * Holds the next command named {@code command} whose text contains {@code containing} until {@code release} is
+     * counted down (at most a minute), then runs it: the client sees a slow server, the write is applied late.
+     */
+    public void holdNext(String command, String containing, java.util.concurrent.CountDownLatch release) {
+        hold.set(new Hold(command, containing, release));
+    }
+
     public void clearFaults() {
+        hold.set(null);
         armedBy.set(null);
         onlyContaining.set(null);
         remaining.set(0);
@@ -120,8 +136,37 @@ public class FaultInjectingBackend extends MemoryBackend {
         return commands.computeIfAbsent(command.toLowerCase(Locale.ROOT), name -> new AtomicInteger());
     }
 
+    /**
+     * mongo-java-server ignores a write's {@code hint}; MongoDB 4.4+ refuses a findAndModify whose hint names no
+     * existing index (code 2, BadValue). This backend answers as MongoDB does unless told to behave as the plain
+     * embedded server ({@code false}), for the window a server that ignores hints leaves open.
+     */
+    public void honourHints(boolean honour) {
+        honourHints = honour;
+    }
+
     public int injectedCount() {
         return injected.get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> indexNames(Channel channel, String database, String collection) {
+        List<String> names = new ArrayList<>();
+        Document listed;
+        try {
+            listed = super.handleCommand(channel, database, "listIndexes", new Document("listIndexes", collection));
+        } catch (MongoServerError noCollection) {
+            return names;
+        }
+        Object cursor = listed.get("cursor");
+        if (cursor instanceof Document c && c.get("firstBatch") instanceof List<?> batch) {
+            for (Object index : batch) {
+                if (index instanceof Document d) {
+                    names.add(String.valueOf(d.get("name")));
+                }
+            }
+        }
+        return names;
     }
 
     @Override
@@ -149,6 +194,19 @@ public class FaultInjectingBackend extends MemoryBackend {
                 && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             injected.incrementAndGet();
             throw new MongoServerError(planned.code(), planned.codeName(), planned.message());
+        }
+        Hold held = hold.get();
+        if (held != null && held.command().equalsIgnoreCase(command) && String.valueOf(query).contains(held.containing())
+                && hold.compareAndSet(held, null)) {
+            try {
+                held.release().await(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (honourHints && command.equalsIgnoreCase("findAndModify") && query.get("hint") instanceof String hint
+                && !indexNames(channel, database, String.valueOf(query.get(command))).contains(hint)) {
+            throw new MongoServerError(2, "BadValue", "hint provided does not correspond to an existing index");
         }
         return super.handleCommand(channel, database, command, query);
     }
