@@ -8,6 +8,8 @@
 #                                    ferretdb: scripts/ferretdb.sh start/stop;  uri: an existing server (--mongo-uri)
 #   --mongo-uri URI                  with --server uri; host must be 127.0.0.1
 #   --jar PATH                       use this target/quarkus-app/quarkus-run.jar instead of packaging HEAD
+#   --runner PATH                    run this native executable (target/*-runner of ./mvnw package -Dnative) instead
+#   --app-opts "..."                 options for every instance, before its arguments (-Xmx128m, -XX:MaxRAM=512m, ...)
 #   --instances N (3)                instances of the app, one database; requests go to them round robin
 #   --scenarios LIST                 comma-separated (default hot-user,many-users,steady)
 #   --out DIR                        results (default: a new temporary directory)
@@ -22,13 +24,15 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 
-server=embedded mongo_uri= jar= scenarios=hot-user,many-users,steady out= instances=3
+server=embedded mongo_uri= jar= runner= app_opts= scenarios=hot-user,many-users,steady out= instances=3
 warmup=10s hot_requests=500 users=100 writes=20 concurrency=0 steady_duration=30s steady_rate=0 user_pool=200
 while (($# > 0)); do
   case $1 in
     --server) server=$2; shift ;;
     --mongo-uri) mongo_uri=$2; shift ;;
     --jar) jar=$2; shift ;;
+    --runner) runner=$2; shift ;;
+    --app-opts) app_opts=$2; shift ;;
     --instances) instances=$2; shift ;;
     --scenarios) scenarios=$2; shift ;;
     --out) out=$2; shift ;;
@@ -61,7 +65,7 @@ log "results in $out"
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-APP_PIDS=() MONGO_PID= RSS_PID= FERRET_STARTED=
+APP_PIDS=() STARTED_NS=() READY_MS=() MONGO_PID= RSS_PID= FERRET_STARTED=
 stop_pid() { # pid name: TERM, up to 15 s, then KILL; only our own children
   local pid=$1 name=$2 i
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -96,7 +100,11 @@ need_src() {
     git -C "$REPO" archive "$commit" | tar -x -C "$src"
   fi
 }
-if [[ -z $jar ]]; then
+if [[ -n $runner ]]; then
+  [[ -x $runner ]] || die "no executable at $runner"
+  # The commit is named beside target/ by the benchmark scripts; else the caller says it in the results.
+  jar_commit=$(cat "$(dirname "$runner")/../.commit" 2>/dev/null || echo "unknown (runner given)")
+elif [[ -z $jar ]]; then
   need_src
   log "packaging ${commit:0:7} in $src (mvnw package -DskipTests)"
   (cd "$src" && ./mvnw -B -q package -DskipTests) >"$out/package.log" 2>&1 || { tail -30 "$out/package.log" >&2; die "package failed"; }
@@ -106,7 +114,10 @@ else
   # A package made by bench/run-performance.sh or bench/run-throughput-benchmark.sh names its commit beside target/.
   jar_commit=$(cat "$(dirname "$jar")/../../.commit" 2>/dev/null || echo "unknown (jar given)")
 fi
-[[ -f $jar ]] || die "no jar at $jar"
+[[ -n $runner || -f $jar ]] || die "no jar at $jar"
+# What each instance runs: the native executable, or the jar on this machine's java; app_opts before the arguments.
+read -r -a opts <<<"$app_opts"
+if [[ -n $runner ]]; then app_cmd=("$runner" "${opts[@]}"); artifact=$runner; else app_cmd=(java "${opts[@]}" -jar "$jar"); artifact=$jar; fi
 
 # 3. The database server.
 case $server in
@@ -144,33 +155,37 @@ ports=() mgmt_ports=() bases=() metrics=()
 for ((n = 1; n <= instances; n++)); do
   port=$(free_port)
   mgmt_port=$(free_port) # health and metrics: the production build serves them on the management port only
-  log "starting instance #$n of $jar on 127.0.0.1:$port (management $mgmt_port), database $db"
+  log "starting instance #$n of $artifact on 127.0.0.1:$port (management $mgmt_port), database $db"
   MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
     JWT_PUBLIC_KEY_LOCATION=$REPO/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
     QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
-    java -jar "$jar" >"$out/app-$n.log" 2>&1 &
-  APP_PIDS+=($!)
+    "${app_cmd[@]}" >"$out/app-$n.log" 2>&1 &
+  APP_PIDS+=($!) STARTED_NS+=("$(date +%s%N)")
   ports+=("$port") mgmt_ports+=("$mgmt_port") bases+=("http://127.0.0.1:$port") metrics+=("http://127.0.0.1:$mgmt_port")
 done
 for ((n = 1; n <= instances; n++)); do
   pid=${APP_PIDS[$((n - 1))]} port=${ports[$((n - 1))]} mgmt_port=${mgmt_ports[$((n - 1))]} ready=
-  for ((i = 0; i < 240; i++)); do
+  for ((i = 0; i < 1200; i++)); do
     kill -0 "$pid" 2>/dev/null || { tail -40 "$out/app-$n.log" >&2; die "instance #$n exited during startup"; }
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$mgmt_port/q/health/ready" || true)
-    if [[ $code == 200 ]]; then ready=1; break; fi
-    sleep 0.5
+    if [[ $code == 200 ]]; then ready=1; READY_MS+=($((($(date +%s%N) - STARTED_NS[n - 1]) / 1000000))); break; fi
+    sleep 0.1
   done
   [[ -n $ready ]] || { tail -40 "$out/app-$n.log" >&2; die "instance #$n: /q/health/ready not 200 within 120 s"; }
-  log "instance #$n ready (pid $pid, port $port)"
+  log "instance #$n ready (pid $pid, port $port) $((READY_MS[n - 1])) ms after its start (ready polled every 100 ms)"
 done
 base_urls=$(IFS=,; echo "${bases[*]}")
+# Each instance's CPU over every load phase (cpu_s in the scenario's JSON): CPU per request = sum / requests.
+watch_pids=$(for ((n = 1; n <= instances; n++)); do printf 'app%d=%d,' "$n" "${APP_PIDS[$((n - 1))]}"; done)
+watch_pids=${watch_pids%,}
 metrics_urls=$(IFS=,; echo "${metrics[*]}")
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 {
   echo "server=$server"; echo "mongo_uri=$mongo_uri"; echo "db=$db"; echo "instances=$instances"
   echo "app_ports=${ports[*]}"; echo "management_ports=${mgmt_ports[*]}"; echo "app_pids=${APP_PIDS[*]}"
-  echo "commit=$jar_commit"; echo "jar=$jar"; echo "date=$(date -u +%FT%TZ)"
+  echo "commit=$jar_commit"; echo "artifact=$artifact"; echo "app_opts=$app_opts"; echo "date=$(date -u +%FT%TZ)"
+  for ((n = 1; n <= instances; n++)); do echo "start_to_ready_ms_$n=${READY_MS[$((n - 1))]}"; done
   for ((n = 1; n <= instances; n++)); do echo "rss_after_start_kib_$n=$(rss_kib "${APP_PIDS[$((n - 1))]}")"; done
   echo "loadavg_at_start=$(cat /proc/loadavg)"
 } >"$out/run.env"
@@ -186,7 +201,7 @@ fi
 IFS=, read -r -a list <<<"$scenarios"
 for s in "${list[@]}"; do
   args=(-scenario "$s" -base-url "$base_urls" -metrics-base-url "$metrics_urls" -key "$REPO/dev-keys/privateKey.pem"
-        -mongo-uri "$mongo_uri" -db "$db" -json "$out/$s.json")
+        -mongo-uri "$mongo_uri" -db "$db" -json "$out/$s.json" -watch-pids "$watch_pids")
   ((concurrency > 0)) && args+=(-concurrency "$concurrency")
   case $s in
     hot-user) args+=(-requests "$hot_requests" -max-duration 120s) ;;
@@ -205,7 +220,7 @@ for s in "${list[@]}"; do
   if [[ $s == steady ]]; then
     stop_pid "$RSS_PID" "rss sampler"; RSS_PID=
     awk '{ for (i = 2; i <= NF; i++) { if ($i > m[i]) m[i] = $i; last[i] = $i }; n++; k = NF }
-         END { for (i = 2; i <= k; i++) printf "JVM RSS during steady, instance #%d: %d samples, max %.0f MiB, last %.0f MiB\n", i - 1, n, m[i]/1024, last[i]/1024 }' \
+         END { for (i = 2; i <= k; i++) printf "App RSS during steady, instance #%d: %d samples, max %.0f MiB, last %.0f MiB\n", i - 1, n, m[i]/1024, last[i]/1024 }' \
       "$out/steady-rss.txt" | tee -a "$out/steady.txt"
   fi
   ((src_rc == 0)) || rc=1
