@@ -39,6 +39,6 @@ EXPOSE 8080 9000
 USER 1001
 # MONGODB_URI, JWT_PUBLIC_KEY_LOCATION (mapped to jwt.public-key-location) and JWT_ISSUER come from the environment.
 # -Xmx bounds the native heap, which is otherwise a share of the container's memory limit far above what the service
-# uses; the value and the Deployment's memory request and limit come from one measurement (docs/deploy.md,
-# "Resources"). Change them together.
+# uses. 128 MiB is the heap the Deployment's memory request and limit were measured with (docs/deploy.md,
+# "Resources"); change them together.
 ENTRYPOINT ["./application", "-Xmx128m", "-Dquarkus.http.host=0.0.0.0", "-Dquarkus.management.host=0.0.0.0"]
