@@ -144,8 +144,8 @@ class AdoptionIT {
         }
 
         // The service pointed there: every old user sees their own profile.
-        service = PackagedProcess.start(List.of(), List.of(), env, dir("pointed-work"), dir("pointed-tmp"))
-                .awaitReady(START);
+        service = PackagedProcess.start(List.of(), List.of(), env, dir("pointed-work"), dir("pointed-tmp"));
+        service.awaitReady(START);
         List<String> users = new ArrayList<>(IncidentProfiles.LEGACY_USERS);
         users.add(IncidentProfiles.LEGACY_STRING_USER);
         for (int n = 0; n < users.size(); n++) {
