@@ -126,7 +126,8 @@ step "8. migrate --apply again: the partial copy is merged into the user's profi
 command second migrate --apply
 [ "$rc" = 0 ] || fail "the second migrate --apply exited $rc: $(cat "$work/second.err")"
 cat "$work/second.out"
-run=$(json_field "$work/second.out" '["runId"]')
+# The merge of the two copies ran as the migration's repair: its archive entries carry the repair's run id.
+run=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("repairRunId") or d["runId"])' "$work/second.out")
 wait_health '"state":"READY"' 60 || fail "not READY after the second migration: $(health)"
 status=$(me "$user")
 echo "GET /api/profiles/me -> $status $(head -c 400 "$work/me.json")"

@@ -15,7 +15,6 @@ import org.bson.Document;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.mongodb.MongoSocketReadTimeoutException;
-import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.config.ProfilesConfig;
 import io.quarkus.logging.Log;
@@ -151,15 +150,24 @@ public class ProfileCollections {
                 && !name.startsWith(profilesName + "_") && !name.startsWith("system.");
     }
 
-    /** The collection with its document count, or a count of 0 when none of its documents has a userId. */
+    /**
+     * The collection with its document count, or a count of 0 when none of its first documents has a userId. Only a
+     * few documents in natural order are looked at: every document of a profiles collection has a userId, and a
+     * filtered find on a large unrelated collection without an index would scan it whole at every check.
+     */
     private Uni<DataLocation.Elsewhere> withUserIds(String name) {
         ReactiveMongoCollection<Document> collection = database().getCollection(name);
-        return collection.find(Filters.exists(CanonicalUserId.FIELD), new FindOptions().limit(1)).collect().first()
+        return collection.find(new Document(), new FindOptions().limit(SAMPLE).batchSize(SAMPLE)
+                .projection(new Document(CanonicalUserId.FIELD, 1)))
+                .filter(document -> document.containsKey(CanonicalUserId.FIELD)).collect().first()
                 .flatMap(found -> found == null ? Uni.createFrom().item(0L)
                         : collection.estimatedDocumentCount()
                                 .map(count -> Math.max(1L, count)))
                 .map(count -> new DataLocation.Elsewhere(name, count));
     }
+
+    /** Documents looked at per other collection by {@link #locate()}. */
+    private static final int SAMPLE = 10;
 
     private static Optional<String> setting(String name) {
         try {
