@@ -54,7 +54,7 @@ export JWT_PUBLIC_KEY_LOCATION=$here/dev-keys/publicKey.pem JWT_ISSUER=https://d
 export QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 PROFILES_INDEX_DATA_RECHECK_INTERVAL=1s
 user=6868125ba2158d0149820001
 
-command() { # name args... -> exit code in $rc, stdout in $work/name.out, stderr in $work/name.err
+run_jar() { # name args... -> exit code in $rc, stdout in $work/name.out, stderr in $work/name.err
   local name=$1; shift
   set +e
   QUARKUS_HTTP_PORT=0 java -jar "$jar" "$@" >"$work/$name.out" 2>"$work/$name.err"
@@ -81,7 +81,7 @@ step "1. the old app's database: $MONGODB_URI, collection creatorprofiles"
 old_app plant "$uri" "$db"
 
 step "2. default settings: scan refuses and names the old collection (exit 7)"
-command scan scan
+run_jar scan scan
 cat "$work/scan.err" | grep -v '^[0-9-]* [0-9:,]* ' || true
 [ "$rc" = 7 ] || fail "scan exited $rc, not 7"
 grep -q "PROFILES_COLLECTION=creatorprofiles" "$work/scan.err" || fail "scan did not name creatorprofiles"
@@ -97,14 +97,14 @@ kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
 export PROFILES_COLLECTION=creatorprofiles
 step "4. PROFILES_COLLECTION=creatorprofiles: dry run first (changes nothing)"
-command dry migrate
+run_jar dry migrate
 [ "$rc" = 0 ] || fail "migrate (dry run) exited $rc: $(cat "$work/dry.err")"
 cat "$work/dry.out"
 [ "$(json_field "$work/dry.out" '["collection"]')" = "$db.creatorprofiles" ] || fail "the report does not name $db.creatorprofiles"
 [ "$(json_field "$work/dry.out" '["dryRun"]')" = True ] || fail "not a dry run"
 
 step "5. migrate --apply: the takeover"
-command first migrate --apply
+run_jar first migrate --apply
 [ "$rc" = 0 ] || fail "migrate --apply exited $rc: $(cat "$work/first.err")"
 cat "$work/first.out"
 
@@ -123,7 +123,7 @@ wait_health '"state":"LEGACY"' 60 || fail "the service did not notice the legacy
 echo "the service saw it: LEGACY, writes closed until migrated"
 
 step "8. migrate --apply again: the partial copy is merged into the user's profile"
-command second migrate --apply
+run_jar second migrate --apply
 [ "$rc" = 0 ] || fail "the second migrate --apply exited $rc: $(cat "$work/second.err")"
 cat "$work/second.out"
 # The merge of the two copies ran as the migration's repair: its archive entries carry the repair's run id.
@@ -140,8 +140,8 @@ now_id=$(old_app show "$uri" "$db" "$user" | python3 -c 'import json,sys; print(
 echo "one document, _id $now_id as before, personal info and the new gallery both there"
 
 step "9. archive export --run $run > file: one JSON document per line"
-command export archive export --run "$run"
-[ "$rc" = 0 ] || fail "archive export exited $rc"
+run_jar export archive export --run "$run"
+[ "$rc" = 0 ] || fail "archive export exited $rc: $(tail -n 30 "$work/export.err")"
 lines=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)))' "$work/export.out") ||
   fail "the export is not NDJSON: $(head -c 500 "$work/export.out")"
 echo "$lines line(s), each one JSON document"
