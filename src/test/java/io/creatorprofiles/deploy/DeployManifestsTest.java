@@ -99,9 +99,9 @@ class DeployManifestsTest {
                         (Consumer<ObjectNode>) d -> container(d).with("livenessProbe").with("httpGet").put("path", "/health")),
                 Arguments.of("readiness timeout of the default 1 s", "readinessProbe.timeoutSeconds 1",
                         (Consumer<ObjectNode>) d -> container(d).with("readinessProbe").remove("timeoutSeconds")),
-                Arguments.of("an env key the app does not read", "env QUARKUS_LOG_CONSOLE_JSON is no property",
+                Arguments.of("an env key the app does not read", "env QUARKUS_LOG_CONSOL_JSON is no property",
                         (Consumer<ObjectNode>) d -> container(d).withArray("env").addObject()
-                                .put("name", "QUARKUS_LOG_CONSOLE_JSON").put("value", "true")),
+                                .put("name", "QUARKUS_LOG_CONSOL_JSON").put("value", "true")),
                 Arguments.of("no /tmp under a read-only root", "without an emptyDir mounted at /tmp",
                         (Consumer<ObjectNode>) d -> ((ArrayNode) container(d).get("volumeMounts"))
                                 .removeIf(m -> m.path("mountPath").asText().equals("/tmp"))),
