@@ -19,12 +19,54 @@ public final class CanonicalUserId {
     }
 
     /**
-     * Documents whose {@code userId} is stored in another form than a string (an ObjectId written by the old code).
-     * Documents without a {@code userId}, or with null, are not counted here: no form can be derived for them.
+     * Documents whose {@code userId} is an ObjectId: the old code's form, which the migration converts to its string.
+     * Documents without a {@code userId}, with null, or with another type ({@link #unsupported()}) are not counted here:
+     * no string can be derived from them.
      */
     public static Bson nonCanonical() {
+        return Filters.type(FIELD, "objectId");
+    }
+
+    /**
+     * Documents whose {@code userId} is neither a string nor an ObjectId (a number, a date, a boolean, ...: an import or
+     * a test fixture). A data error to report, never to convert or merge: {@code 42} is not user {@code "42"} by any
+     * rule this service could state, and no token's {@code sub} matches it, so it neither shadows nor blocks a user.
+     */
+    public static Bson unsupported() {
         return Filters.and(Filters.exists(FIELD), Filters.ne(FIELD, null),
-                Filters.not(Filters.type(FIELD, "string")));
+                Filters.nor(Filters.type(FIELD, "string"), Filters.type(FIELD, "objectId")));
+    }
+
+    /**
+     * Documents the duplicate scan and repair group by canonical form: a string or ObjectId userId, and those without
+     * one (reported as one group, never merged). {@link #unsupported()} ones are left out, so {@code 42} never joins
+     * {@code "42"}.
+     */
+    public static Bson groupable() {
+        return Filters.or(Filters.type(FIELD, "string"), Filters.type(FIELD, "objectId"), Filters.eq(FIELD, null));
+    }
+
+    /** A stored userId's BSON type, as an operator reads it in a report ("int32", "date", ...). */
+    public static String typeOf(Object stored) {
+        if (stored == null) {
+            return "null";
+        }
+        if (stored instanceof Integer) {
+            return "int32";
+        }
+        if (stored instanceof Long) {
+            return "int64";
+        }
+        if (stored instanceof Double) {
+            return "double";
+        }
+        if (stored instanceof java.util.Date) {
+            return "date";
+        }
+        if (stored instanceof Boolean) {
+            return "bool";
+        }
+        return stored.getClass().getSimpleName();
     }
 
     /** The canonical string of a stored userId; null when there is none (missing, null, or a type with no form). */

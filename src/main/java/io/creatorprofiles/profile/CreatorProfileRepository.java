@@ -10,7 +10,10 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bson.BsonDocumentReader;
 import org.bson.Document;
+import org.bson.codecs.DecoderContext;
+import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
@@ -21,6 +24,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.mongo.DatabaseUnavailableException;
 import io.creatorprofiles.mongo.DuplicateKeys;
 import io.creatorprofiles.mongo.ProfileCollections;
@@ -65,10 +69,43 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 .description("Upserts answered 409: retries used up, or a duplicate key on another index").register(registry);
     }
 
+    /**
+     * The profile of this userId, in either stored form: the canonical string, or, when there is none and the userId is
+     * the hex form of an ObjectId, the document the old code stored under that ObjectId (read as the canonical form).
+     * So the public read answers for a user whose profile is not migrated yet; the second query is made only on a
+     * miss, and only for such ids.
+     */
     public Uni<CreatorProfile> findByUserId(String userId) {
-        return explained(userId,
-                guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1)).collect().first()))
-                .map(StoredShape::requireVersionInRange);
+        Uni<CreatorProfile> canonical = explained(userId,
+                guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1)).collect().first()));
+        ObjectId legacy = CanonicalUserId.legacyForm(userId);
+        Uni<CreatorProfile> found = legacy == null ? canonical
+                : canonical.flatMap(profile -> profile != null ? Uni.createFrom().item(profile)
+                        : findInLegacyForm(legacy, userId));
+        return found.map(StoredShape::requireVersionInRange);
+    }
+
+    /** The document stored under the ObjectId form, read with the canonical userId; null when there is none. */
+    private Uni<CreatorProfile> findInLegacyForm(ObjectId legacy, String userId) {
+        ReactiveMongoCollection<Document> raw = profiles().withDocumentClass(Document.class);
+        return guarded(raw.find(eq(CreatorProfile.USER_ID, legacy), new FindOptions().limit(1)).collect().first())
+                .map(document -> document == null ? null
+                        : asProfile(document.append(CreatorProfile.USER_ID, userId), raw.getCodecRegistry()));
+    }
+
+    /** Throws {@link UnreadableProfileException} naming the field in the way when the document cannot be mapped. */
+    private static CreatorProfile asProfile(Document document, CodecRegistry codecs) {
+        try {
+            return codecs.get(CreatorProfile.class).decode(
+                    new BsonDocumentReader(document.toBsonDocument(Document.class, codecs)),
+                    DecoderContext.builder().build());
+        } catch (RuntimeException failure) {
+            StoredShape.Unreadable unreadable = StoredShape.isMappingFailure(failure) ? StoredShape.check(document) : null;
+            if (unreadable == null) {
+                throw failure;
+            }
+            throw new UnreadableProfileException(unreadable);
+        }
     }
 
     /**

@@ -7,32 +7,34 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex.State;
+
 /**
- * Readiness is DOWN until a unique index on userId is in place and no legacy userId is left: no instance takes traffic
- * while a write could create a second profile. The data says which index is relied on, or what is in the way and
- * which command clears it.
+ * Readiness means "this pod can serve": MongoDB answered and the first index check is done. The data state (legacy
+ * userIds, duplicates, a conflicting index, ...) is not a reason to take reads out of service: it is published by
+ * {@link ProfileDataWellness} and the {@code profiles_data_state} metric, and the write gate ({@link WriteGate}) alone
+ * refuses every write it makes unsafe. The data says which state the last check found and whether writes are open.
  */
 @Readiness
 @ApplicationScoped
 public class UniqueIndexReadiness implements HealthCheck {
 
     private final UniqueUserIdIndex index;
-    private final LastDuplicateScan duplicates;
 
-    public UniqueIndexReadiness(UniqueUserIdIndex index, LastDuplicateScan duplicates) {
+    public UniqueIndexReadiness(UniqueUserIdIndex index) {
         this.index = index;
-        this.duplicates = duplicates;
     }
 
     @Override
     public HealthCheckResponse call() {
         UniqueUserIdIndex.Status status = index.status();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("uniq_userId index")
-                .status(status.ready())
+                .status(canServe(status))
                 .withData("state", status.state().name())
                 .withData("detail", status.detail())
                 .withData("writes", status.writesOpen() ? "open" : "closed")
-                .withData("checkedAt", status.at().toString());
+                .withData("checkedAt", status.at().toString())
+                .withData("dataState", "/q/health/well");
         if (index.location() != null) {
             response.withData("collection", index.location().namespace())
                     .withData("documents", index.location().documents());
@@ -40,17 +42,11 @@ public class UniqueIndexReadiness implements HealthCheck {
         if (status.index() != null) {
             response.withData("index", status.index());
         }
-        if (status.legacyDocuments() > 0) {
-            response.withData("legacyDocuments", status.legacyDocuments());
-        }
-        if (status.duplicatedUserIds() > 0) {
-            response.withData("duplicatedUserIds", status.duplicatedUserIds());
-        }
-        if (status.command() != null) {
-            response.withData("command", status.command());
-        }
-        duplicates.get().ifPresent(scan -> response.withData("lastDuplicateScan", scan.users()
-                + " duplicated userId(s), " + scan.surplus() + " surplus document(s) at " + scan.at()));
         return response.build();
+    }
+
+    /** Not before the first check, nor while MongoDB does not answer; every other state serves reads. */
+    static boolean canServe(UniqueUserIdIndex.Status status) {
+        return status.state() != State.PENDING && status.state() != State.UNREACHABLE;
     }
 }

@@ -78,9 +78,15 @@ public class UniqueIndexStore {
                 .map(result -> result == null ? 0L : ((Number) result.get("duplicated")).longValue());
     }
 
-    /** How many profiles carry a userId in another form than the canonical string (the old code's ObjectIds). */
+    /** How many profiles carry a userId as an ObjectId (the old code's form, which the migration converts). */
     public Uni<Long> countLegacyUserIds(Duration timeLimit) {
         return limited(timeLimit, collections.profiles().countDocuments(CanonicalUserId.nonCanonical(),
+                new CountOptions().maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    /** How many profiles carry a userId that is neither a string nor an ObjectId (a number, a date, ...). */
+    public Uni<Long> countUnsupportedUserIds(Duration timeLimit) {
+        return limited(timeLimit, collections.profiles().countDocuments(CanonicalUserId.unsupported(),
                 new CountOptions().maxTime(timeLimit.toMillis(), TimeUnit.MILLISECONDS)));
     }
 

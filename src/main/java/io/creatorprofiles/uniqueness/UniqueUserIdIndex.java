@@ -29,12 +29,14 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Keeps a unique index on {@code creator_profiles.userId} in place, in the background from start-up on, and knows
- * whether the data lets this service write: readiness and the write gate ({@link WriteGate}) follow its state.
+ * whether the data lets this service write: the write gate ({@link WriteGate}) follows its state; readiness only
+ * waits for its first check ({@link UniqueIndexReadiness}); the data state is wellness ({@link ProfileDataWellness})
+ * and the {@code profiles_data_state} metric.
  * <p>
  * Any index that is exactly {@code {userId: 1}}, unique, not partial, not sparse, simple collation is the guarantee,
  * whatever its name (the old code's {@code userId_1}); only when there is none does it create {@code uniq_userId}.
- * While documents with a legacy userId exist (LEGACY) or userIds have several profiles (DUPLICATES) it stays DOWN,
- * says what to run, and does not try to build the index again until a count says the build can succeed. It never
+ * While documents with a legacy userId exist (LEGACY) or userIds have several profiles (DUPLICATES) writes stay
+ * closed, it says what to run, and does not try to build the index again until a count says the build can succeed. It never
  * drops an index and never touches a document.
  */
 @ApplicationScoped
@@ -86,7 +88,7 @@ public class UniqueUserIdIndex {
             return state == State.READY;
         }
 
-        /** DOWN for something only an operator can change: no point in looking again every second. */
+        /** Something only an operator can change: no point in looking again every second. */
         public boolean waitsForOperator() {
             return state == State.LEGACY || state == State.DUPLICATES || state == State.CONFLICT
                     || state == State.WRONG_COLLECTION;
@@ -116,6 +118,7 @@ public class UniqueUserIdIndex {
     private volatile boolean duplicatesSeen;
     private volatile DataLocation location;
     private final AtomicLong checksStarted = new AtomicLong();
+    private final AtomicLong unsupportedUserIds = new AtomicLong(-1);
     private long lastRecorded;
     private volatile Duration nextBackoff;
     private volatile long timer = -1;
@@ -192,6 +195,7 @@ public class UniqueUserIdIndex {
                             : store.listIndexes().flatMap(indexes -> check(indexes, before)))
                     // Not even the index list could be read: nothing was learnt, so the gate keeps its last decision.
                     .onFailure().recoverWithItem(failure -> unchecked(failure, before, before.index()))
+                    .call(this::countUnsupported)
                     .invoke(result -> record(check, result));
         });
     }
@@ -256,6 +260,32 @@ public class UniqueUserIdIndex {
 
     private Uni<Long> countDuplicates() {
         return store.countDuplicatedUserIds(config.checkTimeLimit()).invoke(count -> duplicatesSeen = count > 0);
+    }
+
+    /**
+     * How many profiles have a userId that is neither a string nor an ObjectId, as the last check counted them; -1
+     * before the first count. Reported (wellness, metric, scan), never a reason to close writes: no token's sub
+     * matches such a value, so it can neither shadow a user nor make a second profile.
+     */
+    public long unsupportedUserIds() {
+        return unsupportedUserIds.get();
+    }
+
+    /** Counted after each check that reached MongoDB; a failed count keeps the last one. */
+    private Uni<Void> countUnsupported(Status result) {
+        if (result.state() == State.UNREACHABLE) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.countUnsupportedUserIds(config.checkTimeLimit())
+                .invoke(count -> {
+                    long previous = unsupportedUserIds.getAndSet(count);
+                    if (count > 0 && count != previous) {
+                        Log.errorf("%d profile(s) have a userId that is neither a string nor an ObjectId: not migrated, "
+                                + "not merged, writes stay open; list them with the 'scan' command "
+                                + "(docs/runbook.md#unsupported-userids)", count);
+                    }
+                })
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Long> countLegacy() {

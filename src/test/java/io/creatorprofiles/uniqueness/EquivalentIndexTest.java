@@ -168,7 +168,9 @@ class EquivalentIndexTest {
                 "the bridge index comes before the drop: " + status.detail());
         assertTrue(store.hasIndex("userId_1"));
         assertFalse(store.hasIndex("uniq_userId"));
-        given().get("/q/health/ready").then().statusCode(503).body(CHECK + ".data.state", equalTo("CONFLICT"));
+        given().get("/q/health/ready").then().statusCode(200).body(CHECK + ".data.state", equalTo("CONFLICT"));
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'profile data' }.data.state", equalTo("CONFLICT"));
         given().auth().oauth2(Tokens.user("conflicted")).get("/api/profiles/me").then().statusCode(503)
                 .contentType("application/problem+json");
         assertEquals(0, store.countFor("conflicted"));

@@ -104,10 +104,14 @@ class UniqueUserIdIndexTest {
         assertEquals(State.DUPLICATES, status.state());
         assertEquals(2, status.duplicatedUserIds());
         assertTrue(status.detail().contains("2 userId(s)"), status.detail());
-        given().get("/q/health/ready").then().statusCode(503)
-                .body("checks.find { it.name == 'uniq_userId index' }.status", equalTo("DOWN"),
-                        "checks.find { it.name == 'uniq_userId index' }.data.state", equalTo("DUPLICATES"),
-                        "checks.find { it.name == 'uniq_userId index' }.data.duplicatedUserIds", is(2));
+        // The data state is wellness: the pod keeps serving reads; the write gate refuses the writes.
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'uniq_userId index' }.data.state", equalTo("DUPLICATES"),
+                        "checks.find { it.name == 'uniq_userId index' }.data.writes", equalTo("closed"));
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'profile data' }.status", equalTo("DOWN"),
+                        "checks.find { it.name == 'profile data' }.data.state", equalTo("DUPLICATES"),
+                        "checks.find { it.name == 'profile data' }.data.duplicatedUserIds", is(2));
         assertEquals(before, store.snapshot(), "no document changed");
         assertFalse(store.hasIndex("uniq_userId"));
 
@@ -116,7 +120,7 @@ class UniqueUserIdIndexTest {
         store.profiles().deleteMany(Filters.and(Filters.eq("userId", "dup-b"), Filters.gt("version", 0)))
                 .await().atMost(WAIT);
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/well").then().statusCode(200));
         assertTrue(store.hasIndex("uniq_userId"));
         assertEquals(3, store.countAll());
     }
@@ -187,7 +191,7 @@ class UniqueUserIdIndexTest {
         assertEquals(State.DUPLICATES, status.state(), status.detail());
         assertEquals(1, status.duplicatedUserIds());
         assertFalse(status.writesOpen());
-        given().get("/q/health/ready").then().statusCode(503);
+        given().get("/q/health/well").then().statusCode(503);
         given().auth().oauth2(Tokens.user("h2")).get("/api/profiles/me").then().statusCode(503);
         assertEquals(2, store.countFor("h2"));
     }
@@ -232,8 +236,8 @@ class UniqueUserIdIndexTest {
         assertEquals(State.CONFLICT, status.state());
         Document kept = indexNamed("uniq_userId");
         assertEquals(new Document("userId", 1).append("createdAt", 1), kept.get("key", Document.class));
-        given().get("/q/health/ready").then().statusCode(503)
-                .body("checks.name", hasItem("uniq_userId index"));
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.name", hasItem("profile data"));
     }
 
     private UniqueUserIdIndex.Status ensure() {

@@ -45,14 +45,16 @@ import io.restassured.response.ValidatableResponse;
 
 /**
  * The write gate: GET /me and both PUTs answer 503 problem+json, and create or change nothing, while the index bean
- * has not found the guarantee in place with every userId canonical. Public reads stay open.
+ * has not found the guarantee in place with every userId canonical. Readiness and public reads stay up; the data state
+ * is wellness.
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 class WriteGateTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String CHECK = "checks.find { it.name == 'uniq_userId index' }";
+    private static final String READY = "checks.find { it.name == 'uniq_userId index' }";
+    private static final String CHECK = "checks.find { it.name == 'profile data' }";
     /** The incident's user, as the old code stored it. */
     private static final ObjectId INCIDENT_USER = new ObjectId("6868125ba2158d0149812c2e");
 
@@ -77,7 +79,7 @@ class WriteGateTest {
     }
 
     @Test
-    void legacyUserIdsCloseWritesAndReadinessNamesTheCountAndTheCommandUntilMigrated() {
+    void legacyUserIdsCloseWritesAndWellnessNamesTheCountAndTheCommandUntilMigrated() {
         String legacyUser = INCIDENT_USER.toHexString();
         store.replaceProfilesWith(List.of(
                 new Document("userId", INCIDENT_USER).append("__v", 0)
@@ -95,7 +97,9 @@ class WriteGateTest {
         assertEquals(2, status.legacyDocuments());
         assertEquals("userId_1", status.index());
         assertFalse(status.writesOpen());
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/ready").then().statusCode(200)
+                .body(READY + ".data.state", equalTo("LEGACY"), READY + ".data.writes", equalTo("closed"));
+        given().get("/q/health/well").then().statusCode(503)
                 .body(CHECK + ".status", equalTo("DOWN"), CHECK + ".data.state", equalTo("LEGACY"),
                         CHECK + ".data.legacyDocuments", is(2), CHECK + ".data.writes", equalTo("closed"),
                         CHECK + ".data.command", containsString("migrate --apply"),
@@ -137,7 +141,8 @@ class WriteGateTest {
 
         assertEquals(State.DUPLICATES, status.state(), status.detail());
         assertFalse(status.writesOpen());
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/well").then().statusCode(503)
                 .body(CHECK + ".data.duplicatedUserIds", is(1), CHECK + ".data.command", containsString("repair --apply"));
         for (String user : List.of("twice", "once", "new-one")) {
             assertClosed(me(user), "Profile data is being repaired");

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.BSONException;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 
 import com.mongodb.MongoServerException;
 
@@ -237,7 +238,7 @@ public class DuplicateRepair {
      * other copies gone: a unique index on userId would refuse the string while a string copy still exists.
      */
     private Uni<Void> canonicalizeLastCopy(List<Document> documents, Object userId) {
-        if (documents.isEmpty() || documents.get(0).get(CreatorProfile.USER_ID) instanceof String) {
+        if (documents.isEmpty() || !(documents.get(0).get(CreatorProfile.USER_ID) instanceof ObjectId)) {
             return Uni.createFrom().voidItem();
         }
         return store.canonicalizeUserId(new ProfileCopy(documents.get(0))).invoke(done -> {

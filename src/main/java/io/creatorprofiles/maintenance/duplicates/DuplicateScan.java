@@ -12,6 +12,7 @@ import org.bson.Document;
 
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.uniqueness.DuplicateCount;
 import io.quarkus.logging.Log;
@@ -62,9 +63,16 @@ public class DuplicateScan {
                         ? describe(group)
                         : Uni.createFrom().item(new Counted(count(group), null)))
                 .collect().in(() -> new Tally(), Tally::add)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(tally -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
-                        tally.listed));
+                .flatMap(tally -> Uni.combine().all().unis(store.countUnsupportedUserIds(),
+                        store.unsupportedUserIds(limit)).asTuple()
+                        .map(odd -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
+                                tally.listed, odd.getItem1(), odd.getItem2().stream()
+                                        .map(document -> new ScanReport.UnsupportedUserId(
+                                                String.valueOf(document.get("_id")),
+                                                String.valueOf(document.get(CreatorProfile.USER_ID)),
+                                                CanonicalUserId.typeOf(document.get(CreatorProfile.USER_ID))))
+                                        .toList())))
+                .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private record Counted(int copies, ScanReport.DuplicatedUser detail) {

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 
 import com.mongodb.MongoServerException;
 import com.mongodb.bulk.BulkWriteResult;
@@ -60,7 +61,8 @@ public class DuplicateStore {
     static final String STRINGS_ONLY = "stringsOnly";
     /**
      * The group key: a userId as its canonical string ({@link CanonicalUserId#of}); {@code $convert} turns an ObjectId
-     * into its hex form and leaves a string as it is.
+     * into its hex form and leaves a string as it is. It would turn {@code 42} into {@code "42"} too, so every pipeline
+     * that groups by it first keeps {@link CanonicalUserId#groupable()} documents only.
      */
     private static final Document CANONICAL_USER_ID = new Document("$convert",
             new Document("input", "$" + CreatorProfile.USER_ID).append("to", "string")
@@ -109,6 +111,7 @@ public class DuplicateStore {
                     .append(CreatorProfile.VERSION, "$" + CreatorProfile.VERSION)));
         }
         List<Bson> pipeline = List.of(
+                Aggregates.match(CanonicalUserId.groupable()),
                 Aggregates.group(CANONICAL_USER_ID, fields),
                 Aggregates.match(Filters.gt("count", 1)),
                 Aggregates.sort(Sorts.ascending("_id")));
@@ -269,6 +272,10 @@ public class DuplicateStore {
      * read. Done after the other copies are gone, so a unique index on userId cannot see two copies of one form.
      */
     public Uni<Boolean> canonicalizeUserId(ProfileCopy survivor) {
+        if (!(survivor.userId() instanceof ObjectId)) {
+            // Only an ObjectId has a string form: anything else would be written as null, a profile of nobody.
+            return Uni.createFrom().item(false);
+        }
         return ProfileCollections.available(profiles().updateOne(survivor.unchangedSinceRead(),
                 Updates.set(CreatorProfile.USER_ID, CanonicalUserId.of(survivor.userId()))))
                 .map(result -> result.getModifiedCount() == 1);
@@ -312,11 +319,24 @@ public class DuplicateStore {
     public Multi<Document> duplicateCounts() {
         // Grouped by the canonical form, as the scan and the repair group: ObjectId("x") and "x" are one user.
         List<Bson> pipeline = List.of(
+                Aggregates.match(CanonicalUserId.groupable()),
                 Aggregates.group(CANONICAL_USER_ID, Accumulators.sum("count", 1)),
                 Aggregates.match(Filters.gt("count", 1)));
         return ProfileCollections.available(profiles()
                 .aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(1000)))
                 .onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> canonicalGroupsByJoin());
+    }
+
+    /** How many profiles hold a userId that is neither a string nor an ObjectId ({@link CanonicalUserId#unsupported()}). */
+    public Uni<Long> countUnsupportedUserIds() {
+        return ProfileCollections.available(profiles().countDocuments(CanonicalUserId.unsupported()));
+    }
+
+    /** Up to {@code limit} of those profiles, {@code _id} and {@code userId} only, in {@code _id} order. */
+    public Uni<List<Document>> unsupportedUserIds(int limit) {
+        return ProfileCollections.available(profiles().find(CanonicalUserId.unsupported(), new FindOptions()
+                .projection(Projections.include("_id", CreatorProfile.USER_ID)).sort(Sorts.ascending("_id"))
+                .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());
     }
 
     /** The plain full scan the benchmark compares against: every document read, nothing kept. */

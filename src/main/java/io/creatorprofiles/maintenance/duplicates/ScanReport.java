@@ -8,10 +8,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * What a duplicate scan found: the totals over the whole collection, and up to the report limit of users in detail.
  * {@code sharedUpdatedAt} marks a user whose copies all carry one {@code updatedAt}, the bulk-write mark of the incident.
+ * {@code unsupportedUserIds} counts profiles whose userId is neither a string nor an ObjectId (never grouped, never
+ * merged: see docs/runbook.md), {@code unsupported} lists up to the report limit of them.
  */
-@RegisterForReflection(targets = { ScanReport.class, ScanReport.DuplicatedUser.class, ScanReport.Copy.class })
+@RegisterForReflection(targets = { ScanReport.class, ScanReport.DuplicatedUser.class, ScanReport.Copy.class,
+        ScanReport.UnsupportedUserId.class })
 public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocuments, boolean truncated,
-        List<DuplicatedUser> users) {
+        List<DuplicatedUser> users, long unsupportedUserIds, List<UnsupportedUserId> unsupported) {
+
+    /** A profile whose userId has a type no user id can have: its {@code _id}, the value as text, its BSON type. */
+    public record UnsupportedUserId(String id, String userId, String type) {
+    }
 
     /** {@code copyList}: the survivor first, then the others, at most {@code report-copies-per-user} of them. */
     public record DuplicatedUser(String userId, int copies, int surplus, boolean sharedUpdatedAt, String survivorId,
@@ -21,8 +28,9 @@ public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocu
     public record Copy(String id, Instant createdAt, Instant updatedAt, Long version, boolean survivor) {
     }
 
+    /** No duplicated user and no unsupported userId: what an operator can leave alone. */
     public boolean clean() {
-        return usersAffected == 0;
+        return usersAffected == 0 && unsupportedUserIds == 0;
     }
 
     /** The same report as a table for a terminal. */
@@ -43,6 +51,14 @@ public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocu
             }
             if (user.copyListTruncated()) {
                 out.append("  … ").append(user.copies() - user.copyList().size()).append(" more copies not listed\n");
+            }
+        }
+        if (unsupportedUserIds > 0) {
+            out.append('\n').append(unsupportedUserIds).append(" profile(s) with a userId that is neither a string nor an ")
+                    .append("ObjectId (not grouped, not merged; docs/runbook.md says what to do):\n");
+            for (UnsupportedUserId odd : unsupported) {
+                out.append("  _id ").append(odd.id()).append(" userId ").append(odd.userId()).append(" (")
+                        .append(odd.type()).append(")\n");
             }
         }
         return out.toString();

@@ -8,13 +8,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * has a document in the other form (converting would make two copies of one form, or hit a unique index); the
  * duplicate repair merges those ({@code repairRunId}). {@code changedMeanwhile}: documents another writer changed
  * between read and write, read again by the next pass. What is left is in {@code pendingLeft} and
- * {@code duplicatedUsersLeft}; the run is complete when both are 0.
+ * {@code duplicatedUsersLeft}; the run is complete when both are 0. {@code unsupportedUserIds}: profiles whose userId is
+ * neither a string nor an ObjectId, which no migration converts (left as they are; docs/runbook.md).
  */
 @RegisterForReflection
 public record MigrationReport(String runId, boolean dryRun, long pendingBefore, long nonCanonicalBefore,
         long withoutVersionBefore, long archived, long converted, long crossTypeCopies, long changedMeanwhile,
         long passes, String repairRunId, long usersRepaired, long pendingLeft, long duplicatedUsersLeft,
-        long durationMillis) {
+        long durationMillis, long unsupportedUserIds) {
 
     public boolean complete() {
         return dryRun || (pendingLeft == 0 && duplicatedUsersLeft == 0);

@@ -51,9 +51,19 @@ public class MigrationStore {
         return collections.profiles();
     }
 
-    /** Documents the migration changes: a userId in a non-canonical form, or no version. */
+    /**
+     * Documents the migration changes: an ObjectId userId, or no version. A userId of an unsupported type (a number, a
+     * date, ...) is never pending: the migration cannot convert it and leaves the whole document as it is, so it
+     * cannot keep a migration "not done" for ever (the scan and the health data report it instead).
+     */
     static Bson pending() {
-        return Filters.or(CanonicalUserId.nonCanonical(), Filters.exists(CreatorProfile.VERSION, false));
+        return Filters.or(CanonicalUserId.nonCanonical(), Filters.and(Filters.exists(CreatorProfile.VERSION, false),
+                Filters.nor(CanonicalUserId.unsupported())));
+    }
+
+    /** Profiles whose userId is neither a string nor an ObjectId: counted in the report, never touched. */
+    public Uni<Long> countUnsupported() {
+        return count(CanonicalUserId.unsupported());
     }
 
     public Uni<Long> countPending() {

@@ -77,9 +77,10 @@ public class ProfileMigration {
         long started = System.nanoTime();
         String runId = newRunId() + "-dry";
         return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion(),
-                scan.summary()).asTuple()
+                scan.summary(), store.countUnsupported()).asTuple()
                 .map(counts -> new MigrationReport(runId, true, counts.getItem1(), counts.getItem2(), counts.getItem3(), 0,
-                        0, 0, 0, 0, null, 0, counts.getItem1(), counts.getItem4().users(), millisSince(started)));
+                        0, 0, 0, 0, null, 0, counts.getItem1(), counts.getItem4().users(), millisSince(started),
+                        counts.getItem5()));
     }
 
     /** Migrates every pending document; refused with the repair's lease exception while a repair or migration runs. */
@@ -88,14 +89,20 @@ public class ProfileMigration {
         String runId = newRunId();
         Tally tally = new Tally();
         Log.infof("Migration %s starting", runId);
-        return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion())
+        return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion(),
+                store.countUnsupported())
                 .asTuple()
                 .invoke(before -> {
                     tally.pendingBefore = before.getItem1();
                     tally.nonCanonicalBefore = before.getItem2();
                     tally.withoutVersionBefore = before.getItem3();
-                    Log.infof("Migration %s: %d pending document(s): %d with a non-string userId, %d without a version",
+                    tally.unsupported = before.getItem4();
+                    Log.infof("Migration %s: %d pending document(s): %d with an ObjectId userId, %d without a version",
                             runId, before.getItem1(), before.getItem2(), before.getItem3());
+                    if (before.getItem4() > 0) {
+                        Log.warnf("Migration %s: %d profile(s) have a userId that is neither a string nor an ObjectId; "
+                                + "left as they are (docs/runbook.md#unsupported-userids)", runId, before.getItem4());
+                    }
                 })
                 .chain(() -> convertUnderLease(runId, tally))
                 .chain(() -> scan.summary())
@@ -217,11 +224,12 @@ public class ProfileMigration {
         long passes;
         String repairRunId;
         long usersRepaired;
+        long unsupported;
 
         MigrationReport report(String runId, long pendingLeft, long duplicatedUsersLeft, long startedNanos) {
             return new MigrationReport(runId, false, pendingBefore, nonCanonicalBefore, withoutVersionBefore, archived,
                     converted, crossTypeCopies, changedMeanwhile, passes, repairRunId, usersRepaired, pendingLeft,
-                    duplicatedUsersLeft, millisSince(startedNanos));
+                    duplicatedUsersLeft, millisSince(startedNanos), unsupported);
         }
     }
 }

@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class DuplicateMonitorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String CHECK = "checks.find { it.name == 'uniq_userId index' }";
+    private static final String CHECK = "checks.find { it.name == 'profile data' }";
 
     @Inject
     DuplicateMonitor monitor;
@@ -45,7 +45,7 @@ class DuplicateMonitorTest {
     }
 
     @Test
-    void aScanPublishesTheDuplicatedUsersGaugeAndReadinessNamesTheProblem() {
+    void aScanPublishesTheDuplicatedUsersGaugeAndWellnessNamesTheProblem() {
         store.replaceProfilesWith(IncidentProfiles.documents(), List.of());
         index.ensure().await().atMost(WAIT);
 
@@ -56,7 +56,7 @@ class DuplicateMonitorTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("profiles_duplicates_users 1.0"),
                         containsString("profiles_duplicates_surplus_documents 186.0"));
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/well").then().statusCode(503)
                 .body(CHECK + ".data.state", equalTo("DUPLICATES"),
                         CHECK + ".data.detail", containsString("'scan' command"),
                         CHECK + ".data.detail", containsString("repair --apply"),

@@ -44,8 +44,9 @@ import io.creatorprofiles.testing.Tokens;
 /**
  * The takeover as an operator does it, with the packaged jar in its production profile: a collection the old
  * Node/Mongoose code wrote (ObjectId userIds, {@code __v}, no {@code version}, fields this service does not know) and
- * the unique index {@code userId_1} that the incident's fix created. The service starts, stays not ready and creates
- * nothing; the {@code migrate --apply} command of the same jar converts the data; the service comes up relying on
+ * the unique index {@code userId_1} that the incident's fix created. The service starts, serves public reads, refuses
+ * writes and creates nothing; the {@code migrate --apply} command of the same jar converts the data; the service comes up
+ * relying on
  * {@code userId_1} and shows every user their own profile.
  */
 class LegacyTakeoverIT {
@@ -92,10 +93,18 @@ class LegacyTakeoverIT {
         env.put("PROFILES_INDEX_DATA_RECHECK_INTERVAL", "1s");
         service = PackagedProcess.start(List.of(), List.of(), env, dir("service-work"), dir("service-tmp"));
 
-        HttpResponse<String> notReady = awaitReadiness(management, body -> body.contains("LEGACY"));
-        assertEquals(503, notReady.statusCode(), notReady.body());
-        assertTrue(notReady.body().contains(legacyCount + " profile(s) store userId in the old form"), notReady.body());
-        assertTrue(notReady.body().contains("migrate --apply"), notReady.body());
+        // The pod serves (readiness UP) while the data state, on /q/health/well, says what is in the way.
+        HttpResponse<String> servingLegacy = awaitReadiness(management, body -> body.contains("LEGACY"));
+        assertEquals(200, servingLegacy.statusCode(), servingLegacy.body());
+        HttpResponse<String> wellness = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + management + "/q/health/well")).timeout(Duration.ofSeconds(7)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, wellness.statusCode(), wellness.body());
+        assertTrue(wellness.body().contains(legacyCount + " profile(s) store userId in the old form"), wellness.body());
+        assertTrue(wellness.body().contains("migrate --apply"), wellness.body());
+        HttpResponse<String> publicRead = Http.get(URI.create("http://127.0.0.1:" + http + "/api/profiles/" + legacyUser),
+                null);
+        assertEquals(200, publicRead.statusCode(), "the public read finds the legacy form: " + publicRead.body());
 
         HttpResponse<String> refused = Http.get(me(http), Tokens.user(legacyUser));
         assertEquals(503, refused.statusCode(), refused.body());
