@@ -179,6 +179,16 @@ class CommandsTest {
         }
         assertEquals(2, db.getCollection("creatorprofiles").countDocuments(Filters.type("userId", "objectId")));
 
+        System.setProperty("profiles.collection-confirmed", "true");
+        try {
+            LaunchResult confirmed = launcher.launch("scan", "--json");
+
+            assertEquals(ExitCodes.OK, confirmed.exitCode(), "the empty collection is meant: " + confirmed.getErrorOutput());
+            assertEquals(db.getName() + ".creator_profiles", Document.parse(jsonLine(confirmed)).getString("collection"));
+        } finally {
+            System.clearProperty("profiles.collection-confirmed");
+        }
+
         System.setProperty("profiles.collection", "creatorprofiles");
         try {
             LaunchResult pointed = launcher.launch("scan", "--json");
