@@ -23,15 +23,17 @@ import io.quarkus.runtime.annotations.CommandLineArguments;
 public class JwtSettingsRequired {
 
     static final String MESSAGE = "The service needs the JWT settings: set JWT_PUBLIC_KEY_LOCATION (property "
-            + "jwt.public-key-location: a PEM file or URL of the issuer's public key) and JWT_ISSUER (property jwt.issuer: "
-            + "the tokens' iss). The one-off commands do not need them.";
+            + "jwt.public-key-location: a PEM file, or the URL of the issuer's public key or JWKS) or JWT_PUBLIC_KEY "
+            + "(property jwt.public-key: the key itself, PEM or JWKS), and JWT_ISSUER (property jwt.issuer: the tokens' "
+            + "iss). The one-off commands do not need them.";
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
             @CommandLineArguments String[] args) {
         if (args.length > 0) {
             return;
         }
-        if (blank("mp.jwt.verify.publickey.location") || blank("mp.jwt.verify.issuer")) {
+        boolean noKey = blank("mp.jwt.verify.publickey.location") && blank("mp.jwt.verify.publickey");
+        if (noKey || blank("mp.jwt.verify.issuer")) {
             throw new IllegalStateException(MESSAGE);
         }
     }

@@ -41,7 +41,28 @@ public interface ProfilesConfig {
 
     Auth auth();
 
+    Http http();
+
+    interface Http {
+        /**
+         * A request body not fully received this long after its headers ends the connection (io.creatorprofiles.http.
+         * BodySizeLimit): 64 KiB, the largest body, takes well under a second on any link a client uses.
+         */
+        @WithDefault("30s")
+        Duration bodyReadTimeout();
+    }
+
     interface Auth {
+        /**
+         * Seconds a token is still accepted after its exp (and before its iat/nbf), for clocks that differ between the
+         * issuer and this service: 60, as the common service-mesh and gateway JWT filters allow, so a token the ingress
+         * accepted is not refused here (applied as mp.jwt.verify.clock.skew). At least 1: the verifier reads 0 as its own
+         * default of 60.
+         */
+        @WithDefault("60")
+        @jakarta.validation.constraints.Min(1)
+        int clockSkewSeconds();
+
         /** The memory of verified bearer tokens (io.creatorprofiles.auth.VerifiedTokens). */
         VerifiedTokens verifiedTokens();
 

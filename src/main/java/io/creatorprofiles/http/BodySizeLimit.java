@@ -5,11 +5,14 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.creatorprofiles.config.ProfilesConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -25,14 +28,19 @@ public class BodySizeLimit {
     static final int MAX_URI_LENGTH = 4096;
 
     private final long maxBytes;
+    private final long bodyReadTimeoutMillis;
 
-    public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize max) {
+    public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize max,
+            ProfilesConfig config) {
         this.maxBytes = max.asLongValue();
+        this.bodyReadTimeoutMillis = Math.max(1, config.http().bodyReadTimeout().toMillis());
     }
 
     void register(@Observes Filters filters) {
         filters.register(context -> {
             HttpServerRequest request = context.request();
+            closeIfBodyLeftUnread(context);
+            limitBodyReadTime(context);
             if (request.uri().length() > MAX_URI_LENGTH) {
                 refuse(context, 414, "URI Too Long",
                         "The request URL is longer than " + MAX_URI_LENGTH + " characters.");
@@ -81,6 +89,49 @@ public class BodySizeLimit {
             }
         });
         request.resume();
+    }
+
+    /**
+     * An answer sent before its request's body was read (a 413, a 401 or 404 for a PUT, ...) ends the connection: left
+     * open, the server would go on reading, and discarding, whatever the client still sends, without bound.
+     */
+    private static void closeIfBodyLeftUnread(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        context.addEndHandler(ignored -> {
+            if (!request.isEnded()) {
+                // Called before the answer is written: close once it is on its way (close flushes first).
+                Vertx.currentContext().runOnContext(next -> {
+                    if (request.version() == HttpVersion.HTTP_2) {
+                        request.response().reset();
+                    } else {
+                        request.connection().close();
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * A body still arriving {@code profiles.http.body-read-timeout} after its headers ends the connection: a client that
+     * sends a few bytes now and then would otherwise hold a connection and its buffers for as long as it likes (the idle
+     * timeout only notices silence).
+     */
+    private void limitBodyReadTime(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.isEnded()) {
+            return;
+        }
+        Vertx vertx = Vertx.currentContext().owner();
+        long timer = vertx.setTimer(bodyReadTimeoutMillis, id -> {
+            if (!request.isEnded()) {
+                if (request.version() == HttpVersion.HTTP_2) {
+                    request.response().reset();
+                } else {
+                    request.connection().close();
+                }
+            }
+        });
+        context.addEndHandler(ended -> vertx.cancelTimer(timer));
     }
 
     private void refuseBody(RoutingContext context) {
