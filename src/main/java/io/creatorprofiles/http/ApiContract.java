@@ -50,7 +50,8 @@ public class ApiContract implements OASFilter {
                 string(Versions.ETAG_PATTERN)));
         openAPI.getComponents().addParameter("IfMatch", OASFactory.createParameter().name("If-Match")
                 .in(org.eclipse.microprofile.openapi.models.parameters.Parameter.In.HEADER).required(false)
-                .description("Optional: the ETag last seen; the save happens only at that version (else 412)")
+                .description("Optional: the ETag last seen; the save happens only at that version (else 412). "
+                        + "* saves only if the profile exists (else 412)")
                 .schema(string(Versions.IF_MATCH_PATTERN)));
         openAPI.getComponents().removeSchema("JsonNode");
         openAPI.getComponents().removeSchema("JsonNodeType");

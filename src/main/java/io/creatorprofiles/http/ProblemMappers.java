@@ -214,6 +214,11 @@ public class ProblemMappers {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "Unknown field '" + unknown.getPropertyName() + "' at " + pathOf(unknown);
         }
+        if (e instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()
+                && mismatch.getTargetType() != null) {
+            // The whole body is of the wrong JSON type (an array, a string, ...): say what it must be, never a class.
+            return "The body must be " + simpleType(mismatch.getTargetType()) + " holding this request's fields";
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String target = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
                     ? " (expected " + simpleType(mismatch.getTargetType()) + ")"
@@ -232,10 +237,14 @@ public class ProblemMappers {
         if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "an array";
         }
-        if (type.isRecord()) {
-            return "an object";
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
         }
-        return type.getSimpleName();
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        // Every other target is one of the request's objects; its Java name means nothing to a client.
+        return "an object";
     }
 
     private static String pathOf(JsonMappingException e) {

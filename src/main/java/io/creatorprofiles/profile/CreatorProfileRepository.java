@@ -195,7 +195,8 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
         }
         boolean conditional = update.expectedVersion() != null;
         Bson filter = conditional
-                ? and(eq(CreatorProfile.USER_ID, userId), atVersion(update.expectedVersion()))
+                ? update.expectedVersion() == Versions.ANY ? eq(CreatorProfile.USER_ID, userId)
+                        : and(eq(CreatorProfile.USER_ID, userId), atVersion(update.expectedVersion()))
                 : eq(CreatorProfile.USER_ID, userId);
         // The write names the unique index it relies on: where that index is gone, MongoDB refuses the write instead of
         // inserting a second profile, and the write gate closes at once (WriteGate, docs/servers.md).

@@ -45,8 +45,9 @@ public class ProfileService {
 
     private Uni<CreatorProfile> write(String userId, ProfileUpdate update) {
         return gate.admit(() -> repository.upsert(userId, update))
-                .onItem().ifNull().failWith(() -> new StaleVersionException(
-                        "The profile is not at version " + update.expectedVersion() + "; fetch it again and retry."))
+                .onItem().ifNull().failWith(() -> new StaleVersionException(update.expectedVersion() == Versions.ANY
+                        ? "If-Match: * asks for an existing profile and this user has none; GET /api/profiles/me creates it."
+                        : "The profile is not at version " + update.expectedVersion() + "; fetch it again and retry."))
                 .map(Upserted::profile);
     }
 }

@@ -19,8 +19,27 @@ public record ProfileView(
 
     static ProfileView of(CreatorProfile profile) {
         return new ProfileView(profile.userId,
-                profile.personalInfo == null ? new PersonalInfo() : profile.personalInfo,
+                shown(profile.personalInfo),
                 profile.gallery == null ? List.of() : profile.gallery,
                 profile.createdAt, profile.updatedAt, profile.version);
+    }
+
+    /**
+     * The personal info with the same shape whatever was stored: a list never saved (a new profile, an old document)
+     * is shown as an empty list, as a saved empty one is, never as null.
+     */
+    private static PersonalInfo shown(PersonalInfo stored) {
+        PersonalInfo info = new PersonalInfo();
+        if (stored != null) {
+            info.displayName = stored.displayName;
+            info.bio = stored.bio;
+            info.location = stored.location;
+            info.website = stored.website;
+            info.socialLinks = stored.socialLinks;
+            info.categories = stored.categories;
+        }
+        info.socialLinks = info.socialLinks == null ? List.of() : info.socialLinks;
+        info.categories = info.categories == null ? List.of() : info.categories;
+        return info;
     }
 }

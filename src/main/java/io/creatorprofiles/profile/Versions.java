@@ -9,6 +9,11 @@ public final class Versions {
     public static final String IF_MATCH_PATTERN = "^(\\*|\"(0|[1-9][0-9]{0,17})\")?$";
     /** The form of an ETag this service sends. */
     public static final String ETAG_PATTERN = "^\"(0|[1-9][0-9]{0,17})\"$";
+    /**
+     * What {@code If-Match: *} asks for: any current profile, none created (RFC 9110: false when no representation
+     * exists). Never a stored version, which is at least 0.
+     */
+    public static final long ANY = -1L;
     /** The highest version an ETag carries (18 digits, as the patterns above say); no write goes past it. */
     public static final long MAX = 999_999_999_999_999_999L;
     private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("0|[1-9][0-9]{0,17}");
@@ -21,12 +26,15 @@ public final class Versions {
     }
 
     /**
-     * The version an {@code If-Match} header asks for; null when absent or {@code *}. Only one strong tag is
+     * The version an {@code If-Match} header asks for; null when absent, {@link #ANY} for {@code *}. Only one strong tag is
      * accepted: a weak or malformed one is a client error ({@link BadPreconditionException}).
      */
     static Long fromIfMatch(String header) {
-        if (header == null || header.isBlank() || header.strip().equals("*")) {
+        if (header == null || header.isBlank()) {
             return null;
+        }
+        if (header.strip().equals("*")) {
+            return ANY;
         }
         String tag = header.strip();
         if (tag.length() < 3 || tag.charAt(0) != '"' || tag.charAt(tag.length() - 1) != '"') {

@@ -12,12 +12,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VersionsTest {
 
     @Test
-    void absentBlankOrStarAsksForNoVersion() {
+    void absentOrBlankAsksForNoVersionAndStarForAnyProfile() {
         assertNull(Versions.fromIfMatch(null));
         assertNull(Versions.fromIfMatch(""));
         assertNull(Versions.fromIfMatch("   "));
-        assertNull(Versions.fromIfMatch("*"));
-        assertNull(Versions.fromIfMatch(" * "));
+        assertEquals(Versions.ANY, Versions.fromIfMatch("*"));
+        assertEquals(Versions.ANY, Versions.fromIfMatch(" * "));
     }
 
     @Test

@@ -46,6 +46,12 @@ public final class Tokens {
                 .expiresAt(Instant.now().minusSeconds(3600)), devKey());
     }
 
+    /** A user's token whose exp passed {@code ago} ago (issued five minutes before that). */
+    public static String userExpired(String userId, Duration ago) {
+        Instant exp = Instant.now().minus(ago);
+        return sign(claims(userId, Set.of("user")).issuedAt(exp.minusSeconds(300)).expiresAt(exp), devKey());
+    }
+
     /** A user's token that expires {@code lifetime} from now. */
     public static String userExpiringIn(String userId, Duration lifetime) {
         return sign(Jwt.issuer(ISSUER).audience(AUDIENCE).subject(userId).upn(userId).groups(Set.of("user"))
