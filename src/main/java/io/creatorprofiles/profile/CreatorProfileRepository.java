@@ -26,8 +26,8 @@ import com.mongodb.client.model.Updates;
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.mongo.DatabaseUnavailableException;
-import io.creatorprofiles.mongo.DuplicateKeys;
 import io.creatorprofiles.mongo.ProfileCollections;
+import io.creatorprofiles.mongo.ServerCapabilities;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +48,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     private final ProfilesConfig config;
     private final ProfileCollections collections;
     private final UniqueUserIdIndex index;
+    private final ServerCapabilities server;
     private final Counter inserted;
     private final Counter updated;
     private final Counter retries;
@@ -55,10 +56,11 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     private volatile ReactiveMongoCollection<CreatorProfile> upsertCollection;
 
     public CreatorProfileRepository(ProfilesConfig config, ProfileCollections collections, UniqueUserIdIndex index,
-            MeterRegistry registry) {
+            ServerCapabilities server, MeterRegistry registry) {
         this.config = config;
         this.collections = collections;
         this.index = index;
+        this.server = server;
         this.inserted = Counter.builder("profiles.upserts").tag("outcome", "inserted")
                 .description("Profile upserts that completed, by whether they inserted the document").register(registry);
         this.updated = Counter.builder("profiles.upserts").tag("outcome", "updated")
@@ -156,7 +158,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
         Uni<Upserted> attempts = UpsertRetry.run(() -> attempt(userId, update),
                 // The only unique keys this upsert can hit are userId and the fresh _id it proposes, so a duplicate key
                 // not shown to be on another index is the userId race.
-                failure -> DuplicateKeys.mayBeOnIndex(failure, index.reliedIndexName(), CreatorProfile.USER_ID),
+                failure -> server.isLostUniqueKeyRace(failure, index.reliedIndexName(), CreatorProfile.USER_ID),
                 config.upsert().maxAttempts(), retries::increment);
         // A create-only upsert changes nothing on an existing document, so a reply that cannot be mapped is explained.
         // A write that changes one is checked first, and its timeout is said to leave the outcome unknown.
@@ -164,7 +166,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
                 : writable(userId).flatMap(ignored -> guarded(attempts).onFailure(CreatorProfileRepository::maybeSent)
                         .transform(timedOut -> new WriteOutcomeUnknownException((DatabaseUnavailableException) timedOut)));
         return explained(userId, checked)
-                .onFailure(DuplicateKeys::isDuplicateKey).transform(failure -> {
+                .onFailure(server::isDuplicateKey).transform(failure -> {
                     conflicts.increment();
                     Log.warnf("Upsert for userId %s answered 409: %s", userId, failure.getMessage());
                     return new ProfileConflictException(

@@ -42,6 +42,16 @@ public class FaultInjectingBackend extends MemoryBackend {
     private final AtomicInteger acknowledgedTotal = new AtomicInteger();
     private final ArrayDeque<Document> received = new ArrayDeque<>();
     private long receivedTotal;
+    private final AtomicReference<Document> buildInfoExtra = new AtomicReference<>();
+
+    /**
+     * Adds these fields to every {@code buildInfo} answer, so the server passes for another one (FerretDB 2.x sends
+     * {@code ferretdb: {version: ...}}); null answers as the embedded server again. The service probes buildInfo once:
+     * a test that changes this asks it to probe again.
+     */
+    public void reportInBuildInfo(Document extra) {
+        buildInfoExtra.set(extra);
+    }
 
     public void failNext(int times, Fault next) {
         arm(null, null, times, next);
@@ -208,6 +218,11 @@ public class FaultInjectingBackend extends MemoryBackend {
                 && !indexNames(channel, database, String.valueOf(query.get(command))).contains(hint)) {
             throw new MongoServerError(2, "BadValue", "hint provided does not correspond to an existing index");
         }
-        return super.handleCommand(channel, database, command, query);
+        Document answer = super.handleCommand(channel, database, command, query);
+        Document extra = buildInfoExtra.get();
+        if (extra != null && command.equalsIgnoreCase("buildInfo")) {
+            answer.putAll(extra);
+        }
+        return answer;
     }
 }
