@@ -81,6 +81,7 @@ public interface ProfilesConfig {
     EmbeddedMongo embeddedMongo();
 
     interface EmbeddedMongo {
+        /** Port of the in-process server (127.0.0.1). */
         @WithDefault("27027")
         int port();
 
@@ -106,6 +107,7 @@ public interface ProfilesConfig {
         @WithDefault("1s")
         Duration retryInterval();
 
+        /** Longest wait between two attempts to ensure uniq_userId while it cannot be ensured. */
         @WithDefault("30s")
         Duration maxRetryInterval();
 
@@ -126,19 +128,19 @@ public interface ProfilesConfig {
         Duration checkTimeLimit();
     }
 
-    /** Duplicate scan, repair and monitoring (io.creatorprofiles.profile.duplicates). */
+    /** Duplicate scan, repair and monitoring (io.creatorprofiles.maintenance.duplicates). */
     interface Duplicates {
         /** How often the scheduled scan feeds the profiles_duplicates_users gauge; "off" disables it. */
         @WithDefault("15m")
         String scanInterval();
 
+        /** The first scheduled scan after start. */
+        @WithDefault("30s")
+        String scanDelay();
+
         /** How long a repair's lease holds without renewal; another runner may take over after it expires. */
         @WithDefault("2m")
         Duration leaseTtl();
-
-        /** Not read any more (the lease is renewed on a timer); kept so that configurations that set it still start. */
-        @WithDefault("50")
-        int batchSize();
 
         /** At most this many copies of one user are read at once; a user with more is repaired in several passes. */
         @WithDefault("500")

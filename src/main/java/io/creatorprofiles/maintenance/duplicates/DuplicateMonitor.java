@@ -47,7 +47,7 @@ public class DuplicateMonitor {
                 .description("The scheduled scan's interval (NaN when off)").register(registry);
     }
 
-    @Scheduled(identity = "duplicate-scan", every = "${profiles.duplicates.scan-interval:15m}", delayed = "${profiles.duplicates.scan-delay:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = "duplicate-scan", every = "${profiles.duplicates.scan-interval}", delayed = "${profiles.duplicates.scan-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledScan() {
         return scanNow().replaceWithVoid()
                 .onFailure().invoke(failure -> Log.warnf("Scheduled duplicate scan failed: %s", failure.toString()))
