@@ -16,7 +16,13 @@ public final class CleanProfiles {
             mongo.backend().clearFaults();
         }
         store.deleteAllProfiles();
-        UniqueUserIdIndex.Status status = index.ensure().await().atMost(Duration.ofSeconds(30));
+        // A check that timed out on a busy machine (UNREACHABLE) says nothing about the index: look again, a bounded
+        // number of times. Any other state that is not ready is the test's set-up gone wrong and fails at once.
+        UniqueUserIdIndex.Status status = index.ensure().await().atMost(Duration.ofSeconds(60));
+        for (int attempt = 1; !status.ready() && status.state() == UniqueUserIdIndex.State.UNREACHABLE
+                && attempt < 5; attempt++) {
+            status = index.ensure().await().atMost(Duration.ofSeconds(60));
+        }
         if (!status.ready()) {
             throw new IllegalStateException("uniq_userId not in place before the test: " + status);
         }

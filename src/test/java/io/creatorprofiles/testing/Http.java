@@ -6,7 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A plain JDK HTTP client for the concurrency tests: one request per call, no retries, a bounded wait. */
+/**
+ * A plain JDK HTTP client for the concurrency tests: one request per call, no retries. The wait is bounded so that a
+ * hung service ends the test, and long, because a busy machine may queue a request for many seconds before the service
+ * reads it: how fast it answers is the benchmark's business, not a test's.
+ */
 public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -35,7 +39,7 @@ public final class Http {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
-        request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        request.timeout(Duration.ofMinutes(5)).header("Accept", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
