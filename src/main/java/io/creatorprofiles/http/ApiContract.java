@@ -40,9 +40,70 @@ public class ApiContract implements OASFilter {
             "SocialLink", "ScanReport", "DuplicatedUser", "Copy", "RepairReport", "UserPlan", "FailedUser",
             "GalleryLeftOut", "RepairStatus", "MigrationReport");
 
+    /** What Swagger UI shows first: what the API is and how to call it in dev mode. */
+    static final String DESCRIPTION = "Creator profiles, exactly one per user. Every operation but the public read of "
+            + "a profile needs a bearer token (RS256 JWT; its `sub` is the user). In dev mode, mint one with "
+            + "`dev/mint-token.sh <userId>` (add `--admin` for the admin operations) and paste it under Authorize. "
+            + "Errors are `application/problem+json`; a 503 carries `Retry-After` and the request may be sent again.";
+
+    /** Each resource's tag (named by SmallRye after the Java class) as a reader calls it, the profile API first. */
+    private static final Map<String, Tag> TAGS = tags(
+            new Tag("Profile Resource", "Profiles", "The caller's own profile (read, save) and any profile's public view"),
+            new Tag("Duplicates Admin Resource", "Duplicates",
+                    "Admin (role admin): users with more than one profile, found and repaired without loss"),
+            new Tag("Archive Admin Resource", "Archive",
+                    "Admin (role admin): every document a repair or migration removed or changed, as it was"),
+            new Tag("Migration Admin Resource", "Migration",
+                    "Admin (role admin): taking over the documents the old application wrote"));
+
+    /** Example bodies a reader can send as they are (Swagger UI would otherwise make them up from the patterns). */
+    private static final Map<String, Map<String, Object>> EXAMPLES = Map.of(
+            "PersonalInfoRequest", ordered(
+                    "displayName", "Ada Lovelace",
+                    "bio", "Writes about engines and the poetry of numbers.",
+                    "location", "London",
+                    "website", "https://ada.example",
+                    "socialLinks", List.of(ordered("network", "mastodon", "url", "https://social.example/@ada")),
+                    "categories", List.of("writing", "mathematics")),
+            "GalleryRequest", ordered("items", List.of(
+                    ordered("url", "https://img.example/engine.png", "caption", "The analytical engine"),
+                    ordered("url", "https://img.example/notes.png", "caption", "Note G"))));
+
+    record Tag(String generated, String name, String description) {
+    }
+
+    /** An example object with its fields in the order given, so the written document is the same on every build. */
+    private static Map<String, Object> ordered(Object... namesAndValues) {
+        Map<String, Object> object = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return object;
+    }
+
+    private static Map<String, Tag> tags(Tag... tags) {
+        Map<String, Tag> byGenerated = new java.util.LinkedHashMap<>();
+        for (Tag tag : tags) {
+            byGenerated.put(tag.generated(), tag);
+        }
+        return byGenerated;
+    }
+
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
+        if (openAPI.getInfo() == null) {
+            openAPI.info(OASFactory.createInfo());
+        }
+        openAPI.getInfo().description(DESCRIPTION);
+        openAPI.tags(TAGS.values().stream()
+                .map(tag -> OASFactory.createTag().name(tag.name()).description(tag.description())).toList());
+        EXAMPLES.forEach((name, example) -> {
+            Schema schema = schemas.get(name);
+            if (schema != null) {
+                schema.example(example);
+            }
+        });
         openAPI.getComponents().addSchema(PROBLEM, problemSchema());
         openAPI.getComponents().addSchema(ARCHIVE_ENTRY, archiveEntrySchema());
         openAPI.getComponents().addHeader("ETag", header(
@@ -88,6 +149,12 @@ public class ApiContract implements OASFilter {
                 item.getGET().getResponses().getAPIResponse("200").content(OASFactory.createContent().addMediaType(
                         ArchiveAdminResource.NDJSON, OASFactory.createMediaType().schema(archiveEntryRef())));
             }
+            item.getOperations().values().forEach(operation -> {
+                if (operation.getTags() != null) {
+                    operation.tags(operation.getTags().stream()
+                            .map(tag -> TAGS.containsKey(tag) ? TAGS.get(tag).name() : tag).toList());
+                }
+            });
             if (path.startsWith("/api/")) {
                 // The repair runs are held in this instance's memory: listing them never reads the database.
                 boolean runs = path.startsWith("/api/admin/duplicates/repair");
