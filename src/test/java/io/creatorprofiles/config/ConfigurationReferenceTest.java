@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.ConfigMapping;
+import io.creatorprofiles.testing.ConfigMappingKeys;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -63,7 +61,7 @@ class ConfigurationReferenceTest {
     @Test
     void everySettingButAnOptionalOneHasItsDefaultInTheMapping() {
         List<String> withoutDefault = new ArrayList<>();
-        walk(ProfilesConfig.class, ProfilesConfig.class.getAnnotation(ConfigMapping.class).prefix(), (key, method) -> {
+        ConfigMappingKeys.declared().forEach((key, method) -> {
             // An Optional is the one kind of setting whose absence means something ("not set": derived elsewhere).
             if (method.getAnnotation(WithDefault.class) == null && method.getReturnType() != java.util.Optional.class) {
                 withoutDefault.add(key);
@@ -73,33 +71,6 @@ class ConfigurationReferenceTest {
     }
 
     static Set<String> declaredKeys() {
-        Set<String> keys = new TreeSet<>();
-        walk(ProfilesConfig.class, ProfilesConfig.class.getAnnotation(ConfigMapping.class).prefix(),
-                (key, method) -> keys.add(key));
-        return keys;
-    }
-
-    private interface Leaf {
-        void accept(String key, Method method);
-    }
-
-    /** The mapping's leaves: a method returning another interface of the mapping is a group, the rest are keys. */
-    private static void walk(Class<?> group, String prefix, Leaf leaf) {
-        for (Method method : group.getMethods()) {
-            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
-                continue;
-            }
-            String key = prefix + "." + kebab(method.getName());
-            Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getName().startsWith(ProfilesConfig.class.getName())) {
-                walk(type, key, leaf);
-            } else {
-                leaf.accept(key, method);
-            }
-        }
-    }
-
-    private static String kebab(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return new TreeSet<>(ConfigMappingKeys.declared().keySet());
     }
 }

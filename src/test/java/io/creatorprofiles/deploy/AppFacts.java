@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creatorprofiles.cli.CreatorProfilesCommand;
 import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.testing.ConfigMappingKeys;
 import io.smallrye.config.WithDefault;
 import picocli.CommandLine;
 
@@ -46,12 +47,14 @@ final class AppFacts {
     }
 
     /**
-     * Env names the app maps to a property it reads: the properties and the ${...} references in
-     * application.properties (this app's own settings), and every runtime property the Quarkus extensions on the class
+     * Env names the app maps to a property it reads: the keys its config mapping declares (with their defaults, so
+     * application.properties does not repeat them), the properties and the ${...} references in
+     * application.properties, and every runtime property the Quarkus extensions on the class
      * path document (their config model, shipped in each extension's jar).
      */
     static Set<String> knownEnvNames(Properties properties) {
         Set<String> names = new HashSet<>();
+        ConfigMappingKeys.declared().keySet().forEach(key -> names.add(toEnv(key)));
         for (String key : properties.stringPropertyNames()) {
             names.add(toEnv(key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key));
             Matcher references = REFERENCE.matcher(properties.getProperty(key));
