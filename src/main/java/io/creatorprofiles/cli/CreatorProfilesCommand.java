@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
                 "3:scan: duplicates found",
                 "4:repair, migrate: another repair or migration holds the lease, nothing changed",
                 "5:repair, migrate: applied, but some users, documents or the unique index are not in order yet",
-                "6:repair: the lease was lost during the run (another runner took over); rerun",
+                "6:repair, migrate: the lease was lost during the run (another runner took over); rerun",
                 "7:scan, repair, migrate: the configured collection is empty and another collection holds documents with a userId; nothing read or changed" })
 public class CreatorProfilesCommand implements Callable<Integer> {
 

@@ -10,7 +10,7 @@ public final class ExitCodes {
     public static final int DUPLICATES_FOUND = 3;
     public static final int LEASE_HELD = 4;
     public static final int INCOMPLETE = 5;
-    /** repair: the lease was lost mid-run (another runner took over); what was done stays done, rerun. */
+    /** repair, migrate: the lease was lost mid-run (another runner took over); what was done stays done, rerun. */
     public static final int LEASE_LOST = 6;
     /**
      * scan, repair, migrate: the configured collection is empty while another collection of the database holds

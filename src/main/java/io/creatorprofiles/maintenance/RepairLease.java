@@ -13,10 +13,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.MongoCommandException;
-import com.mongodb.MongoServerException;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.config.ProfilesConfig;
@@ -30,28 +28,36 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * One repair at a time across every instance and job: a document {@code {_id: "duplicate-repair", owner, expiresAt}}
- * in the lease collection ({@code <profiles.collection>_leases}). Every expiry is written and compared on the server's clock,
- * never on a runner's: two
- * pods whose clocks disagree still agree on whether a lease has expired. A runner that dies leaves a lease that expires
- * after {@code profiles.duplicates.lease-ttl}; {@link #keep} renews it on a timer.
+ * One repair or migration at a time across every instance: the maintenance lease, with a fencing token, in the lease
+ * collection ({@code <profiles.collection>_leases}).
  * <p>
- * On MongoDB, taking and renewing are each one update pipeline that reads the clock as {@code $$NOW} inside the write
- * ({@link #takeover}, {@link #extension}): the comparison and the new expiry come from the same instant of the server.
- * Servers that refuse update pipelines (mongo-java-server, FerretDB 1.x) get the same rule in two steps: the server's
- * clock is read from {@code hello}, then used in a plain update whose filter only matches an expired lease or one we
- * hold (a taker can only see a lease as expired later than it is, never earlier). Which of the two a server takes is
- * found on the first lease write and remembered.
+ * Each acquisition inserts a new document {@code {_id: "duplicate-repair#<epoch>", key, epoch, job, owner, runId,
+ * expiresAt}} whose epoch is one more than the newest one's. The insert is the whole decision: two runners that both
+ * see the newest lease expired both try to insert the same {@code _id}, and the unique {@code _id} lets exactly one
+ * through; the other gets a duplicate key and is told the lease is held. Every server CI runs (the embedded server,
+ * FerretDB 1.x) and MongoDB enforce a unique {@code _id} atomically, which is not true of a conditional update: FerretDB
+ * 1.x runs {@code findAndModify} as a read followed by a write by {@code _id}, so two takers can both match an expired
+ * lease there. Expiry is compared on the server's clock (its {@code hello} {@code localTime}, read just before), never
+ * on a runner's: a taker can only see a lease as expired later than it is.
+ * <p>
+ * The epoch only grows (the last {@value #EPOCHS_KEPT} lease documents are kept, released ones included), so a lease
+ * whose epoch is not the newest has been taken over. {@link #fence} asks the server exactly that before each of a
+ * runner's writes: a runner that was paused (a GC pause, a frozen node) while another took over finds a newer epoch
+ * at its next write and stops there, whatever its own clock says. {@link Kept#held()} adds the runner's own monotonic
+ * clock: once a lifetime has passed since the last renewal the server confirmed, the runner stops without asking.
+ * What no lease without server-side transactions can close is a pause between the fence's answer and the write it
+ * guards; that pause would have to outlast the whole remaining lifetime of a lease renewed every third of its TTL.
+ * <p>
+ * A lease written before leases had epochs ({@code _id: "duplicate-repair"}) still refuses others while it is live.
  */
 @ApplicationScoped
 public class RepairLease {
 
     public static final String NAME = "duplicate-repair";
+    static final int EPOCHS_KEPT = 10;
 
     private final ProfileCollections collections;
     private final ProfilesConfig.Duplicates config;
-    /** Whether the server runs update pipelines: null until a lease write tells. */
-    private volatile Boolean pipelines;
 
     public RepairLease(ProfileCollections collections, ProfilesConfig config) {
         this.collections = collections;
@@ -72,163 +78,135 @@ public class RepairLease {
     }
 
     /**
-     * Takes the lease for {@code owner}, or fails with {@link RepairLeaseHeldException} when another runner holds a
-     * live one.
+     * Takes the lease for {@code job}'s run {@code runId}, or fails with {@link RepairLeaseHeldException} when another
+     * runner holds a live one. The answer holds the epoch every later {@link #fence} checks.
      */
-    public Uni<Void> acquire(String owner) {
-        return withServerClock(() -> ProfileCollections.available(leases().findOneAndUpdate(Filters.eq("_id", NAME),
-                takeover(owner, config.leaseTtl()),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)))
-                .flatMap(lease -> lease != null && owner.equals(lease.getString("owner"))
-                        ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(new RepairLeaseHeldException(lease))),
-                () -> acquireInTwoSteps(owner));
+    public Uni<Kept> acquire(MaintenanceJob job, String owner, String runId) {
+        long takingAt = System.nanoTime();
+        return serverNow().flatMap(now -> current().flatMap(found -> {
+            Document holder = found.live(now);
+            if (holder != null) {
+                return Uni.createFrom().failure(new RepairLeaseHeldException(holder));
+            }
+            long epoch = found.newest == null ? 1 : epochOf(found.newest) + 1;
+            Document lease = new Document("_id", NAME + "#" + epoch).append("key", NAME).append("epoch", epoch)
+                    .append("job", job.name()).append("owner", owner).append("runId", runId)
+                    .append("acquiredAt", now).append("expiresAt", expiry(now));
+            String takenOver = found.newest != null && found.newest.get("releasedAt") == null
+                    ? found.newest.getString("runId") + " (owner " + found.newest.getString("owner") + ")"
+                    : null;
+            if (takenOver != null) {
+                lease.append("tookOverFrom", takenOver);
+            }
+            return ProfileCollections.available(leases().insertOne(lease)).replaceWithVoid()
+                    .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(lost -> heldNow())
+                    .chain(() -> newerThan(epoch))
+                    .flatMap(newer -> newer == null
+                            ? Uni.createFrom().item(new Kept(job, owner, runId, epoch, takenOver,
+                                    config.leaseTtl().toNanos(), takingAt))
+                            : Uni.createFrom().failure(new RepairLeaseHeldException(newer)))
+                    .call(() -> forgetOldEpochs(epoch));
+        }));
+    }
+
+    private Uni<Void> heldNow() {
+        return current().flatMap(found -> Uni.createFrom().<Void> failure(new RepairLeaseHeldException(found.newest)));
     }
 
     /**
-     * The takeover as one update pipeline on {@code {_id: NAME}} (upsert: the first taker creates it): the lease
-     * becomes {@code owner}'s, expiring {@code ttl} after the server's {@code $$NOW}, if it is new, expired by
-     * {@code $$NOW}, or already {@code owner}'s; otherwise every field stays as it is. All three fields are computed
-     * from the document as it was before the stage, so they agree.
+     * Fails with {@link RepairLeaseLostException} (saying {@code done}) unless {@code kept} is still the newest lease
+     * and within its lifetime on this runner's clock: the check every write of a run makes just before it is sent.
      */
-    static List<Bson> takeover(String owner, Duration ttl) {
-        Document free = new Document("$or", List.of(
-                new Document("$lt", List.of("$expiresAt", "$$NOW")),
-                new Document("$eq", List.of("$owner", new Document("$literal", owner)))));
-        return List.of(new Document("$addFields", new Document()
-                .append("owner", new Document("$cond", List.of(free, new Document("$literal", owner), "$owner")))
-                .append("acquiredAt", new Document("$cond", List.of(free, "$$NOW", "$acquiredAt")))
-                .append("expiresAt", new Document("$cond",
-                        List.of(free, new Document("$add", List.of("$$NOW", ttl.toMillis())), "$expiresAt")))));
-    }
-
-    /** The renewal as one update pipeline: expiry {@code ttl} after the server's {@code $$NOW}. */
-    static List<Bson> extension(Duration ttl) {
-        return List.of(new Document("$addFields",
-                new Document("expiresAt", new Document("$add", List.of("$$NOW", ttl.toMillis())))));
-    }
-
-    /** Insert (atomic on {@code _id}); if it exists, take it over only if expired on the server's clock, or ours. */
-    private Uni<Void> acquireInTwoSteps(String owner) {
-        return serverNow().flatMap(now -> {
-            Document fresh = new Document("_id", NAME).append("owner", owner).append("acquiredAt", now)
-                    .append("expiresAt", expiry(now));
-            return ProfileCollections.available(leases().insertOne(fresh)).replaceWithVoid()
-                    .onFailure(DuplicateKeys::isDuplicateKey).recoverWithUni(exists -> ProfileCollections
-                            .available(leases().findOneAndUpdate(
-                                    Filters.and(Filters.eq("_id", NAME),
-                                            Filters.or(Filters.lt("expiresAt", now), Filters.eq("owner", owner))),
-                                    Updates.combine(Updates.set("owner", owner), Updates.set("acquiredAt", now),
-                                            Updates.set("expiresAt", expiry(now))),
-                                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-                            .flatMap(taken -> taken != null
-                                    ? Uni.createFrom().voidItem()
-                                    : heldBy().flatMap(
-                                            holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder)))));
+    public Uni<Void> fence(Kept kept, Supplier<String> done) {
+        if (!kept.held()) {
+            return Uni.createFrom().failure(() -> new RepairLeaseLostException(done.get()));
+        }
+        return newerThan(kept.epoch).flatMap(newer -> {
+            if (newer == null) {
+                return Uni.createFrom().voidItem();
+            }
+            kept.lost = true;
+            Log.errorf("Maintenance lease %s (epoch %d) was taken over by %s (epoch %s)", kept.owner, kept.epoch,
+                    newer.getString("owner"), newer.get("epoch"));
+            return Uni.createFrom().failure(new RepairLeaseLostException(done.get()));
         });
     }
 
     /** Pushes the expiry forward (server clock); fails with {@link RepairLeaseHeldException} if it is no longer ours. */
-    public Uni<Void> renew(String owner) {
-        return withServerClock(
-                () -> ProfileCollections.available(leases().updateOne(held(owner), extension(config.leaseTtl()))),
-                () -> serverNow().flatMap(now -> ProfileCollections
-                        .available(leases().updateOne(held(owner), Updates.set("expiresAt", expiry(now))))))
-                .flatMap(result -> result.getMatchedCount() == 1
-                        ? Uni.createFrom().voidItem()
-                        : heldBy().flatMap(holder -> Uni.createFrom().failure(new RepairLeaseHeldException(holder))));
+    public Uni<Void> renew(Kept kept) {
+        return serverNow()
+                .flatMap(now -> ProfileCollections.available(leases().updateOne(mine(kept),
+                        Updates.set("expiresAt", expiry(now)))))
+                .flatMap(result -> result.getMatchedCount() == 1 ? newerThan(kept.epoch)
+                        : current().map(found -> found.newest == null ? new Document() : found.newest))
+                .flatMap(newer -> newer == null ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new RepairLeaseHeldException(newer)));
     }
 
     /**
-     * Runs the one-step write, unless the server is known to refuse update pipelines. Until a lease write has told,
-     * a refusal is remembered and the two-step write runs instead; once a pipeline has run, a failure is a failure.
+     * Marks the lease released, so the next run takes it at once. While MongoDB cannot be reached, tries again until
+     * the lease would have expired anyway: a runner that failed with the database gives its lease back as soon as the
+     * database is back, and a rerun started then is not refused.
      */
-    private <T> Uni<T> withServerClock(Supplier<Uni<T>> oneStep, Supplier<Uni<T>> twoSteps) {
-        Boolean known = pipelines;
-        if (Boolean.FALSE.equals(known)) {
-            return twoSteps.get();
-        }
-        if (Boolean.TRUE.equals(known)) {
-            return oneStep.get();
-        }
-        return oneStep.get()
-                .invoke(() -> pipelines = Boolean.TRUE)
-                .onFailure(RepairLease::refusesUpdatePipelines).recoverWithUni(refused -> {
-                    Log.infof("The server does not run update pipelines (%s); the repair lease reads the server's "
-                            + "clock from hello instead of $$NOW", refused.getMessage());
-                    pipelines = Boolean.FALSE;
-                    return twoSteps.get();
-                });
+    public Uni<Void> release(Kept kept) {
+        kept.stop();
+        return ProfileCollections.available(leases().updateOne(mine(kept), Updates.currentDate("releasedAt")))
+                .replaceWithVoid()
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .expireIn(config.leaseTtl().toMillis())
+                .onFailure().invoke(e -> Log.warnf("Releasing the maintenance lease %s failed (it expires on its own): %s",
+                        kept.owner, e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /**
-     * Whether the server refused the pipeline write itself. Servers word it differently (FerretDB 1.x: NotImplemented or
-     * TypeMismatch; mongo-java-server: an internal error), so any answer of the server counts; a network failure does
-     * not. Taking it for a refusal is safe either way: the two-step write keeps the same rule on the server's clock.
+     * Keeps the lease: renews it every third of its lifetime ({@code beforeRenewal} runs first) until
+     * {@link Kept#stop()}. {@link Kept#held()} turns false once a renewal finds the lease taken over, or once a lifetime
+     * has passed on this runner's own monotonic clock since the start of the last renewal the server confirmed.
      */
-    static boolean refusesUpdatePipelines(Throwable failure) {
-        return failure instanceof MongoServerException;
-    }
-
-    /**
-     * The server's clock for the two-step writes: {@code localTime} of {@code hello}. It is read just before the write
-     * that uses it, so a lease looks expired to a taker slightly later than it is, never earlier.
-     */
-    private Uni<Date> serverNow() {
-        return ProfileCollections.available(collections.database().runCommand(new Document("hello", 1))
-                .onFailure(MongoCommandException.class)
-                .recoverWithUni(() -> collections.database().runCommand(new Document("isMaster", 1))))
-                .map(answer -> {
-                    Date now = answer.getDate("localTime");
-                    if (now == null) {
-                        throw new IllegalStateException("the server's hello answer has no localTime: " + answer.keySet());
-                    }
-                    return now;
-                });
-    }
-
-    public Uni<Void> release(String owner) {
-        return ProfileCollections.available(leases().deleteOne(held(owner))).replaceWithVoid();
-    }
-
-    /**
-     * Keeps {@code owner}'s lease, taken when {@link System#nanoTime()} read {@code takenAtNanos}: renews it every third
-     * of its lifetime ({@code beforeRenewal} runs first). {@link Kept#held()} turns false once a renewal finds the lease
-     * taken over, or once a lifetime has passed on this runner's own monotonic clock since the start of the last renewal
-     * the server confirmed: after that, another runner may hold it, whatever this runner has been doing meanwhile.
-     */
-    public Kept keep(String owner, long takenAtNanos, Supplier<Uni<Void>> beforeRenewal) {
-        Kept kept = new Kept(config.leaseTtl().toNanos(), takenAtNanos);
+    public Kept keep(Kept kept, Supplier<Uni<Void>> beforeRenewal) {
         Duration period = config.leaseTtl().dividedBy(3);
         kept.timer = Multi.createFrom().ticks().startingAfter(period).every(period)
                 .onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> {
                     long sentAt = System.nanoTime();
-                    return beforeRenewal.get().chain(() -> renew(owner))
+                    return beforeRenewal.get().chain(() -> renew(kept))
                             .invoke(() -> {
                                 kept.confirmed(sentAt);
-                                Log.debugf("Repair lease %s renewed", owner);
+                                Log.debugf("Maintenance lease %s renewed", kept.owner);
                             })
                             .onFailure(RepairLeaseHeldException.class).invoke(taken -> {
-                                Log.errorf("Repair lease %s lost: %s", owner, taken.getMessage());
+                                Log.errorf("Maintenance lease %s lost: %s", kept.owner, taken.getMessage());
                                 kept.lost = true;
                             })
-                            .onFailure().invoke(e -> Log.warnf("Renewing the repair lease %s failed: %s", owner, e))
+                            .onFailure().invoke(e -> Log.warnf("Renewing the maintenance lease %s failed: %s",
+                                    kept.owner, e))
                             .onFailure().recoverWithNull();
                 })
                 .subscribe().with(ignored -> {
-                }, failure -> Log.errorf(failure, "Repair lease timer of %s stopped", owner));
+                }, failure -> Log.errorf(failure, "Maintenance lease timer of %s stopped", kept.owner));
         return kept;
     }
 
-    /** A lease this runner holds, as far as it can know. */
+    /** A lease this runner took: its epoch, and whether it is still held as far as this runner can know. */
     public static final class Kept {
+        private final MaintenanceJob job;
+        private final String owner;
+        private final String runId;
+        private final long epoch;
+        private final String takenOver;
         private final long ttlNanos;
         private volatile long confirmedNanos;
         private volatile boolean lost;
         private volatile Cancellable timer;
 
-        Kept(long ttlNanos, long takenAtNanos) {
+        Kept(MaintenanceJob job, String owner, String runId, long epoch, String takenOver, long ttlNanos,
+                long takenAtNanos) {
+            this.job = job;
+            this.owner = owner;
+            this.runId = runId;
+            this.epoch = epoch;
+            this.takenOver = takenOver;
             this.ttlNanos = ttlNanos;
             this.confirmedNanos = takenAtNanos;
         }
@@ -243,6 +221,27 @@ public class RepairLease {
             return !lost && System.nanoTime() - confirmedNanos < ttlNanos;
         }
 
+        public MaintenanceJob job() {
+            return job;
+        }
+
+        public String owner() {
+            return owner;
+        }
+
+        public String runId() {
+            return runId;
+        }
+
+        public long epoch() {
+            return epoch;
+        }
+
+        /** The run whose unreleased lease this one took over (it failed or was stopped), or null. */
+        public String takenOver() {
+            return takenOver;
+        }
+
         public void stop() {
             Cancellable running = timer;
             if (running != null) {
@@ -251,16 +250,73 @@ public class RepairLease {
         }
     }
 
+    /** The lease documents that decide: the newest epoch, and a live lease of the form before epochs. */
+    private record Found(Document newest, Document unnumbered) {
+
+        Document live(Date now) {
+            for (Document lease : new Document[] { newest, unnumbered }) {
+                if (lease != null && lease.get("releasedAt") == null && lease.getDate("expiresAt") != null
+                        && !lease.getDate("expiresAt").before(now)) {
+                    return lease;
+                }
+            }
+            return null;
+        }
+    }
+
+    private Uni<Found> current() {
+        return ProfileCollections.available(Uni.combine().all().unis(
+                leases().find(Filters.eq("key", NAME), new FindOptions().sort(Sorts.descending("epoch")).limit(1))
+                        .collect().first(),
+                leases().find(Filters.eq("_id", NAME), new FindOptions().limit(1)).collect().first())
+                .asTuple())
+                .map(both -> new Found(both.getItem1(), both.getItem2()));
+    }
+
+    private Uni<Document> newerThan(long epoch) {
+        return ProfileCollections.available(leases().find(Filters.and(Filters.eq("key", NAME), Filters.gt("epoch", epoch)),
+                new FindOptions().limit(1)).collect().first());
+    }
+
+    private Uni<Void> forgetOldEpochs(long epoch) {
+        return ProfileCollections.available(leases().deleteMany(Filters.and(Filters.eq("key", NAME),
+                Filters.lte("epoch", epoch - EPOCHS_KEPT))))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    /**
+     * The server's clock: {@code localTime} of {@code hello}. It is read just before the write that uses it, so a lease
+     * looks expired to a taker slightly later than it is, never earlier.
+     */
+    private Uni<Date> serverNow() {
+        return ProfileCollections.available(collections.database().runCommand(new Document("hello", 1))
+                .onFailure(MongoCommandException.class)
+                .recoverWithUni(() -> collections.database().runCommand(new Document("isMaster", 1))))
+                .map(answer -> {
+                    Date now = answer.getDate("localTime");
+                    if (now == null) {
+                        throw new IllegalStateException("the server's hello answer has no localTime: " + answer.keySet());
+                    }
+                    return now;
+                });
+    }
+
     private Date expiry(Date serverNow) {
         return new Date(serverNow.getTime() + config.leaseTtl().toMillis());
     }
 
-    private static Bson held(String owner) {
-        return Filters.and(Filters.eq("_id", NAME), Filters.eq("owner", owner));
+    private static long epochOf(Document lease) {
+        return ((Number) lease.get("epoch")).longValue();
     }
 
-    private Uni<Document> heldBy() {
-        return leases().find(Filters.eq("_id", NAME), new FindOptions().limit(1)).collect().first()
-                .onFailure().recoverWithNull();
+    private static Bson mine(Kept kept) {
+        return Filters.and(Filters.eq("_id", NAME + "#" + kept.epoch), Filters.eq("owner", kept.owner));
+    }
+
+    /** For tests and tools: every lease document, newest epoch first. */
+    public Uni<List<Document>> all() {
+        return ProfileCollections.available(leases().find(new Document(),
+                new FindOptions().sort(Sorts.descending("epoch"))).collect().asList());
     }
 }

@@ -4,7 +4,10 @@ import java.util.Date;
 
 import org.bson.Document;
 
-/** Another runner holds the repair lease; this repair did nothing. Answered 409, exit code 4. */
+/**
+ * Another runner holds the maintenance lease; this repair or migration did nothing. Answered 409, exit code 4. Said only
+ * before a run's first write: a run that loses the lease later stops with {@link RepairLeaseLostException}.
+ */
 public class RepairLeaseHeldException extends RuntimeException {
 
     public RepairLeaseHeldException(Document lease) {
@@ -13,10 +16,14 @@ public class RepairLeaseHeldException extends RuntimeException {
 
     private static String describe(Document lease) {
         if (lease == null) {
-            return "Another duplicate repair holds the lease; nothing was changed. Try again when it has finished.";
+            return "Another duplicate repair or migration holds the lease; nothing was changed. Try again when it has "
+                    + "finished.";
         }
+        MaintenanceJob job = MaintenanceJob.named(lease.getString("job"));
         Date expires = lease.getDate("expiresAt");
-        return "Another duplicate repair is running (owner " + lease.getString("owner") + ", lease expires "
+        String run = lease.getString("runId") == null ? "" : "run " + lease.getString("runId") + ", ";
+        return (job == MaintenanceJob.REPAIR ? "Another duplicate repair" : "A migration") + " is running (" + run
+                + "owner " + lease.getString("owner") + ", lease expires "
                 + (expires == null ? "?" : expires.toInstant()) + "); nothing was changed. Try again when it has finished.";
     }
 }

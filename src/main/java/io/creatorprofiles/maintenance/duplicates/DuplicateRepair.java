@@ -22,6 +22,7 @@ import org.bson.types.ObjectId;
 import com.mongodb.MongoServerException;
 
 import io.creatorprofiles.config.ProfilesConfig;
+import io.creatorprofiles.maintenance.MaintenanceJob;
 import io.creatorprofiles.maintenance.ProfileArchive;
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.maintenance.RepairLease;
@@ -121,7 +122,7 @@ public class DuplicateRepair {
                 })
                 .collect().last()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(ignored -> tally.report(runId, true, index.status(), started));
+                .map(ignored -> tally.report(runId, true, index.status(), started, null));
     }
 
     /**
@@ -134,25 +135,39 @@ public class DuplicateRepair {
     /**
      * Takes the lease and starts a repair on its own subscription; the answer comes once the lease is held, long before
      * the repair ends ({@link RepairRun#finished()}). Cancelling the returned Uni, or its caller going away, does not
-     * stop the run. Refused with {@link RepairLeaseHeldException} while another repair runs.
+     * stop the run. Refused with {@link RepairLeaseHeldException} while another repair or a migration runs.
      */
     public Uni<RepairRun> start() {
         return Uni.createFrom().deferred(() -> {
             String runId = newRunId();
             String owner = RepairLease.newOwner();
-            long takingAt = System.nanoTime();
             // Its own subscription: a caller that goes away while the lease is being taken (an HTTP client timing
             // out) must neither leave a taken lease without a run nor stop the run.
             CompletableFuture<RepairRun> launched = new CompletableFuture<>();
-            lease.acquire(owner).map(ignored -> {
+            lease.acquire(MaintenanceJob.REPAIR, owner, runId).map(taken -> {
                 RepairRun run = new RepairRun(runId);
                 runs.put(runId, run);
-                RepairLease.Kept kept = lease.keep(owner, takingAt, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
-                Log.infof("Duplicate repair %s starting (owner %s)", runId, owner);
-                work(run, owner, kept).subscribe().with(run::done, run::stopped);
+                RepairLease.Kept kept = lease.keep(taken, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
+                Log.infof("Duplicate repair %s starting (owner %s, lease epoch %d%s)", runId, owner, kept.epoch(),
+                        kept.takenOver() == null ? "" : ", taking over the lease of " + kept.takenOver());
+                work(run, kept, true).subscribe().with(run::done, run::stopped);
                 return run;
             }).subscribe().with(launched::complete, launched::completeExceptionally);
             return Uni.createFrom().completionStage(launched);
+        });
+    }
+
+    /**
+     * Repairs every duplicated user under a lease another job took and keeps (the migration's own repair step): every
+     * write is fenced by that lease, which stays taken when the repair ends.
+     */
+    public Uni<RepairReport> applyHolding(RepairLease.Kept kept) {
+        return Uni.createFrom().deferred(() -> {
+            RepairRun run = new RepairRun(newRunId());
+            runs.put(run.runId(), run);
+            Log.infof("Duplicate repair %s starting under the lease of %s run %s", run.runId(), kept.job().words(),
+                    kept.runId());
+            return work(run, kept, false).invoke(run::done).onFailure().invoke(run::stopped);
         });
     }
 
@@ -171,7 +186,7 @@ public class DuplicateRepair {
         return Optional.ofNullable(runs.get(runId));
     }
 
-    private Uni<RepairReport> work(RepairRun run, String owner, RepairLease.Kept kept) {
+    private Uni<RepairReport> work(RepairRun run, RepairLease.Kept kept, boolean releaseAtEnd) {
         long started = System.nanoTime();
         Tally tally = new Tally(config.reportLimit());
         return archive.ensureIndexes()
@@ -183,16 +198,12 @@ public class DuplicateRepair {
                                     .invoke(() -> run.usersRepaired.set(tally.usersRepaired));
                         })
                         .collect().last())
-                .onTermination().call((ignored, failure, cancelled) -> {
-                    kept.stop();
-                    return lease.release(owner)
-                            .onFailure()
-                            .invoke(e -> Log.warnf("Releasing the repair lease failed (it expires on its own): %s", e))
-                            .onFailure().recoverWithNull();
-                })
+                .onTermination().call((ignored, failure, cancelled) -> releaseAtEnd
+                        ? lease.release(kept)
+                        : Uni.createFrom().voidItem())
                 .chain(() -> index.ensure())
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(status -> tally.report(run.runId(), false, status, started))
+                .map(status -> tally.report(run.runId(), false, status, started, kept.takenOver()))
                 .invoke(report -> Log.infof("Duplicate repair %s finished: %d user(s), %d archived, %d merged, %d deleted, "
                         + "%d failed, index %s", run.runId(), report.usersRepaired(), report.archived(),
                         report.survivorsMerged(), report.deleted(), tally.usersFailed, report.indexState()))
@@ -212,13 +223,12 @@ public class DuplicateRepair {
             tally.fail(userId, "still has copies after " + pass + " passes (they keep changing); left for the next run");
             return Uni.createFrom().voidItem();
         }
-        return leaseHeld(kept, tally)
-                .chain(() -> store.copiesOf(group, config.copiesPerPass()))
+        return store.copiesOf(group, config.copiesPerPass())
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(documents -> {
                     if (documents.size() <= 1) {
                         tally.usersRepaired++;
-                        return canonicalizeLastCopy(documents, userId);
+                        return canonicalizeLastCopy(documents, userId, tally, kept);
                     }
                     tally.passes++;
                     Pass planned = Pass.plan(documents, runId);
@@ -237,16 +247,17 @@ public class DuplicateRepair {
      * The survivor of a user whose copies had both forms ends with the canonical string userId. Only now, with the
      * other copies gone: a unique index on userId would refuse the string while a string copy still exists.
      */
-    private Uni<Void> canonicalizeLastCopy(List<Document> documents, Object userId) {
+    private Uni<Void> canonicalizeLastCopy(List<Document> documents, Object userId, Tally tally,
+            RepairLease.Kept kept) {
         if (documents.isEmpty() || !(documents.get(0).get(CreatorProfile.USER_ID) instanceof ObjectId)) {
             return Uni.createFrom().voidItem();
         }
-        return store.canonicalizeUserId(new ProfileCopy(documents.get(0))).invoke(done -> {
+        return fence(kept, tally).chain(() -> store.canonicalizeUserId(new ProfileCopy(documents.get(0))).invoke(done -> {
             if (!done) {
                 Log.warnf("The survivor of userId %s changed before its userId became a string; the migration converts it",
                         userId);
             }
-        }).replaceWithVoid();
+        }).replaceWithVoid());
     }
 
     /** One pass over one user's copies, computed on a worker thread before anything is written. */
@@ -273,11 +284,11 @@ public class DuplicateRepair {
     private Uni<Void> onePass(Object userId, Pass pass, Tally tally, RepairLease.Kept kept) {
         ProfileCopy survivor = pass.choice().survivor();
         ProfileMerge.Result merge = pass.merge();
-        return leaseHeld(kept, tally)
+        return fence(kept, tally)
                 .chain(() -> archive.storeAll(pass.archiveEntries()))
                 .invoke(stored -> tally.archived += stored)
                 .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE, userId))
-                .chain(() -> leaseHeld(kept, tally))
+                .chain(() -> fence(kept, tally))
                 .chain(() -> merge.changesSurvivor()
                         ? store.mergeIntoSurvivor(survivor, merge.sets()).map(after -> after != null)
                         : Uni.createFrom().item(true))
@@ -290,17 +301,19 @@ public class DuplicateRepair {
                     tally.leftOut(userId, survivor.id(), merge.galleryLeftOut());
                     return checkpoints.reached(Step.AFTER_MERGE, userId)
                             .chain(() -> checkpoints.reached(Step.BEFORE_DELETE, userId))
-                            .chain(() -> leaseHeld(kept, tally))
+                            .chain(() -> fence(kept, tally))
                             .chain(() -> store.deleteAllIfUnchanged(pass.choice().losers()))
                             .invoke(deleted -> tally.deleted += deleted)
                             .replaceWithVoid();
                 });
     }
 
-    /** Fails with {@link RepairLeaseLostException} unless the lease is still ours: checked before every write. */
-    private static Uni<Void> leaseHeld(RepairLease.Kept kept, Tally tally) {
-        return kept.held() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(new RepairLeaseLostException(tally.usersRepaired));
+    /**
+     * Fails with {@link RepairLeaseLostException} unless the lease is still ours and the newest one (the server is
+     * asked): checked just before every write.
+     */
+    private Uni<Void> fence(RepairLease.Kept kept, Tally tally) {
+        return lease.fence(kept, () -> tally.usersRepaired + " users were repaired");
     }
 
     /**
@@ -379,11 +392,12 @@ public class DuplicateRepair {
                     : String.valueOf(item);
         }
 
-        RepairReport report(String runId, boolean dryRun, UniqueUserIdIndex.Status status, long startedNanos) {
+        RepairReport report(String runId, boolean dryRun, UniqueUserIdIndex.Status status, long startedNanos,
+                String takenOver) {
             return new RepairReport(runId, dryRun, usersAffected, surplus, usersRepaired, archived, survivorsMerged,
                     deleted, passes, usersFailed, List.copyOf(failedUsers), List.copyOf(leftOut.values()),
                     status.state().name(), status.detail(), (System.nanoTime() - startedNanos) / 1_000_000,
-                    dryRun && usersAffected > plans.size(), List.copyOf(plans));
+                    dryRun && usersAffected > plans.size(), List.copyOf(plans), takenOver);
         }
     }
 }

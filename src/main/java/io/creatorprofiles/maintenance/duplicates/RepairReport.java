@@ -9,14 +9,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * what it did itself ({@code archived} excludes entries an earlier run already stored). {@code failedUsers}: users left
  * as they were, each with the reason (a human decides; {@code usersFailed} counts all, the list stops at the report
  * limit); {@code galleryLeftOut}: gallery items of tied copies that did
- * not fit under the API's limit, kept in the archive only.
+ * not fit under the API's limit, kept in the archive only. {@code takenOverFrom}: the run whose lease this one took
+ * over because it had not been released (that run failed or was stopped), or null.
  */
 @RegisterForReflection(targets = { RepairReport.class, RepairReport.UserPlan.class, RepairReport.FailedUser.class,
         RepairReport.GalleryLeftOut.class })
 public record RepairReport(String runId, boolean dryRun, long usersAffected, long surplusDocuments, long usersRepaired,
         long archived, long survivorsMerged, long deleted, long passes, long usersFailed, List<FailedUser> failedUsers,
         List<GalleryLeftOut> galleryLeftOut, String indexState, String indexDetail, long durationMillis,
-        boolean truncated, List<UserPlan> plans) {
+        boolean truncated, List<UserPlan> plans, String takenOverFrom) {
 
     /** One user's repair: the survivor and why, how many copies go, which fields the merge changes. */
     public record UserPlan(String userId, int copies, String survivorId, String survivorReason, List<String> changedFields) {

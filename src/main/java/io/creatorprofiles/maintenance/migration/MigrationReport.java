@@ -10,12 +10,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * between read and write, read again by the next pass. What is left is in {@code pendingLeft} and
  * {@code duplicatedUsersLeft}; the run is complete when both are 0. {@code unsupportedUserIds}: profiles whose userId is
  * neither a string nor an ObjectId, which no migration converts (left as they are; docs/runbook.md).
+ * {@code takenOverFrom}: the run whose unreleased lease this one took over (it failed or was stopped), or null.
  */
 @RegisterForReflection
 public record MigrationReport(String runId, boolean dryRun, long pendingBefore, long nonCanonicalBefore,
         long withoutVersionBefore, long archived, long converted, long crossTypeCopies, long changedMeanwhile,
         long passes, String repairRunId, long usersRepaired, long pendingLeft, long duplicatedUsersLeft,
-        long durationMillis, long unsupportedUserIds) {
+        long durationMillis, long unsupportedUserIds, String takenOverFrom) {
 
     public boolean complete() {
         return dryRun || (pendingLeft == 0 && duplicatedUsersLeft == 0);

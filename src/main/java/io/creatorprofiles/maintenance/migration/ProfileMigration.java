@@ -12,9 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 
+import io.creatorprofiles.maintenance.MaintenanceJob;
 import io.creatorprofiles.maintenance.ProfileArchive;
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.maintenance.RepairLease;
+import io.creatorprofiles.maintenance.RepairLeaseHeldException;
+import io.creatorprofiles.maintenance.RepairLeaseLostException;
 import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
 import io.creatorprofiles.maintenance.duplicates.DuplicateScan;
 import io.creatorprofiles.maintenance.migration.MigrationCheckpoints.Step;
@@ -24,6 +27,7 @@ import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Takes over what the old Node/Mongoose code wrote (docs/legacy-data.md): every {@code userId} stored in another
@@ -40,8 +44,8 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * Why a crash followed by a rerun converges: the pending documents are found again by their content, archive entries
  * are keyed by their content (archiving the same state again is ignored), each conversion is a compare-and-set, and
- * the repair is itself crash-safe. One runner at a time: the repair's lease, held for the passes, renewed per page and
- * released before the repair takes it for itself.
+ * the repair is itself crash-safe. One runner at a time: the maintenance lease ({@link RepairLease}), taken before
+ * the first write and released after the last, the repair step included; every write is fenced by it.
  */
 @ApplicationScoped
 public class ProfileMigration {
@@ -80,13 +84,18 @@ public class ProfileMigration {
                 scan.summary(), store.countUnsupported()).asTuple()
                 .map(counts -> new MigrationReport(runId, true, counts.getItem1(), counts.getItem2(), counts.getItem3(), 0,
                         0, 0, 0, 0, null, 0, counts.getItem1(), counts.getItem4().users(), millisSince(started),
-                        counts.getItem5()));
+                        counts.getItem5(), null));
     }
 
-    /** Migrates every pending document; refused with the repair's lease exception while a repair or migration runs. */
+    /**
+     * Migrates every pending document. The lease is taken before the first write and held to the last, the repair step
+     * included: refused with {@link RepairLeaseHeldException} ("nothing was changed") only before anything was written;
+     * a lease lost later stops the run at its next write with {@link RepairLeaseLostException}.
+     */
     public Uni<MigrationReport> apply() {
         long started = System.nanoTime();
         String runId = newRunId();
+        String owner = RepairLease.newOwner();
         Tally tally = new Tally();
         Log.infof("Migration %s starting", runId);
         return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion(),
@@ -104,21 +113,12 @@ public class ProfileMigration {
                                 + "left as they are (docs/runbook.md#unsupported-userids)", runId, before.getItem4());
                     }
                 })
-                .chain(() -> convertUnderLease(runId, tally))
-                .chain(() -> scan.summary())
-                .chain(duplicated -> {
-                    if (duplicated.users() == 0) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    Log.infof("Migration %s: %d user(s) have more than one copy (%d in both forms); repairing them",
-                            runId, duplicated.users(), tally.crossTypeCopies);
-                    return checkpoints.reached(Step.BEFORE_REPAIR)
-                            .chain(() -> repair.apply())
-                            .invoke(repaired -> {
-                                tally.repairRunId = repaired.runId();
-                                tally.usersRepaired = repaired.usersRepaired();
-                            })
-                            .chain(() -> convertUnderLease(runId, tally));
+                .chain(() -> lease.acquire(MaintenanceJob.MIGRATION, owner, runId))
+                .chain(taken -> {
+                    RepairLease.Kept kept = lease.keep(taken, () -> Uni.createFrom().voidItem());
+                    tally.takenOverFrom = kept.takenOver();
+                    return underLease(runId, tally, kept)
+                            .onTermination().call(() -> lease.release(kept));
                 })
                 // This instance's write gate opens now rather than at the index bean's next data recheck.
                 .call(() -> index.ensure())
@@ -130,27 +130,40 @@ public class ProfileMigration {
                         report.pendingLeft(), report.duplicatedUsersLeft()));
     }
 
-    /** Up to {@link #MAX_PASSES} passes, holding the lease; stops when a pass met no document changed meanwhile. */
-    private Uni<Void> convertUnderLease(String runId, Tally tally) {
-        String owner = RepairLease.newOwner();
-        return lease.acquire(owner)
-                .chain(() -> archive.ensureIndexes())
-                .chain(() -> passes(runId, owner, tally, 0))
-                .onTermination().call((ignored, failure, cancelled) -> lease.release(owner)
-                        .onFailure().invoke(e -> Log.warnf("Releasing the lease failed (it expires on its own): %s", e))
-                        .onFailure().recoverWithNull());
+    /** The conversion passes, the repair of users found in both forms, and the passes after it: one lease for all. */
+    private Uni<Void> underLease(String runId, Tally tally, RepairLease.Kept kept) {
+        return archive.ensureIndexes()
+                .chain(() -> passes(runId, kept, tally, 0))
+                .chain(() -> scan.summary())
+                .chain(duplicated -> {
+                    if (duplicated.users() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Log.infof("Migration %s: %d user(s) have more than one copy (%d in both forms); repairing them",
+                            runId, duplicated.users(), tally.crossTypeCopies);
+                    return checkpoints.reached(Step.BEFORE_REPAIR)
+                            .chain(() -> repair.applyHolding(kept))
+                            .invoke(repaired -> {
+                                tally.repairRunId = repaired.runId();
+                                tally.usersRepaired = repaired.usersRepaired();
+                            })
+                            .onFailure(RepairLeaseLostException.class)
+                            .transform(lost -> new RepairLeaseLostException(tally.done() + ", then " + lost
+                                    .getMessage().replaceFirst("^lease lost after ", "").replaceFirst("; rerun$", "")))
+                            .chain(() -> passes(runId, kept, tally, 0));
+                });
     }
 
-    private Uni<Void> passes(String runId, String owner, Tally tally, int done) {
+    private Uni<Void> passes(String runId, RepairLease.Kept kept, Tally tally, int done) {
         if (done >= MAX_PASSES) {
             return Uni.createFrom().voidItem();
         }
         tally.passes++;
         tally.changedInPass = 0;
         // Another pass only for documents another writer changed between read and write; the rest is converted.
-        return pass(runId, owner, tally)
+        return pass(runId, kept, tally)
                 .chain(() -> tally.changedInPass > 0
-                        ? passes(runId, owner, tally, done + 1)
+                        ? passes(runId, kept, tally, done + 1)
                         : Uni.createFrom().voidItem());
     }
 
@@ -158,7 +171,7 @@ public class ProfileMigration {
      * One pass: the pending documents page by page, one page after the other. A stream, not a recursion: each page is
      * released once converted, so the heap holds one page (and the next one being read) whatever the collection size.
      */
-    private Uni<Void> pass(String runId, String owner, Tally tally) {
+    private Uni<Void> pass(String runId, RepairLease.Kept kept, Tally tally) {
         return Multi.createBy().repeating()
                 .uni(() -> new AtomicReference<>(), (AtomicReference<Object> after) -> store
                         .nextPage(after.get(), PAGE_SIZE)
@@ -169,9 +182,8 @@ public class ProfileMigration {
                         }))
                 .until(List::isEmpty)
                 .onItem().transformToUniAndConcatenate(page -> store.usersInBothForms(page)
-                        .flatMap(inBothForms -> convertPage(runId, tally, page, inBothForms))
+                        .flatMap(inBothForms -> convertPage(runId, tally, kept, page, inBothForms))
                         .call(() -> checkpoints.reached(Step.AFTER_CONVERT))
-                        .call(() -> lease.renew(owner))
                         .invoke(() -> Log.infof("Migration %s: %d converted, %d archived, %d in both forms so far (page "
                                 + "up to _id %s)", runId, tally.converted, tally.archived, tally.crossTypeCopies,
                                 page.get(page.size() - 1).get("_id"))))
@@ -179,20 +191,31 @@ public class ProfileMigration {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> convertPage(String runId, Tally tally, List<Document> page, Set<String> inBothForms) {
+    /**
+     * Archives the page's convertible documents (entries built on a worker thread, one bulk insert), then converts
+     * them; each of the two writes is fenced by the lease.
+     */
+    private Uni<Void> convertPage(String runId, Tally tally, RepairLease.Kept kept, List<Document> page,
+            Set<String> inBothForms) {
         List<Document> convertible = page.stream().filter(document -> {
             boolean twin = !(document.get(CreatorProfile.USER_ID) instanceof String)
                     && inBothForms.contains(CanonicalUserId.of(document.get(CreatorProfile.USER_ID)));
             tally.crossTypeCopies += twin ? 1 : 0;
             return !twin;
         }).toList();
-        return Multi.createFrom().iterable(convertible)
-                .onItem().transformToUni(document -> archive.archive(new ProfileCopy(document), BEFORE_MIGRATION,
-                        document.get("_id"), runId, "state before the migration gave it a string userId and a version"))
-                .merge(16)
-                .invoke(stored -> tally.archived += stored ? 1 : 0)
-                .collect().last()
+        if (convertible.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().item(() -> convertible.stream()
+                .map(document -> ProfileArchive.entry(new ProfileCopy(document), BEFORE_MIGRATION, document.get("_id"),
+                        runId, "state before the migration gave it a string userId and a version"))
+                .toList())
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .call(() -> fence(kept, tally))
+                .chain(entries -> archive.storeAll(entries))
+                .invoke(stored -> tally.archived += stored)
                 .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE))
+                .call(() -> fence(kept, tally))
                 .chain(() -> store.convert(convertible))
                 .invoke(converted -> {
                     tally.converted += converted.modified();
@@ -201,6 +224,10 @@ public class ProfileMigration {
                     tally.changedInPass += converted.unmatched();
                 })
                 .replaceWithVoid();
+    }
+
+    private Uni<Void> fence(RepairLease.Kept kept, Tally tally) {
+        return lease.fence(kept, tally::done);
     }
 
     private static String newRunId() {
@@ -225,11 +252,16 @@ public class ProfileMigration {
         String repairRunId;
         long usersRepaired;
         long unsupported;
+        String takenOverFrom;
+
+        String done() {
+            return converted + " documents were converted and " + archived + " archived";
+        }
 
         MigrationReport report(String runId, long pendingLeft, long duplicatedUsersLeft, long startedNanos) {
             return new MigrationReport(runId, false, pendingBefore, nonCanonicalBefore, withoutVersionBefore, archived,
                     converted, crossTypeCopies, changedMeanwhile, passes, repairRunId, usersRepaired, pendingLeft,
-                    duplicatedUsersLeft, millisSince(startedNanos), unsupported);
+                    duplicatedUsersLeft, millisSince(startedNanos), unsupported, takenOverFrom);
         }
     }
 }
