@@ -149,14 +149,35 @@ public class RepairLease {
      * database is back, and a rerun started then is not refused.
      */
     public Uni<Void> release(Kept kept) {
-        kept.stop();
-        return ProfileCollections.available(leases().updateOne(mine(kept), Updates.currentDate("releasedAt")))
-                .replaceWithVoid()
+        return releaseOnce(kept)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2))
                 .expireIn(config.leaseTtl().toMillis())
                 .onFailure().invoke(e -> Log.warnf("Releasing the maintenance lease %s failed (it expires on its own): %s",
                         kept.owner, e.getMessage()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Marks the lease released, once; from now on every {@link #fence} of {@code kept} fails. */
+    public Uni<Void> releaseOnce(Kept kept) {
+        kept.stop();
+        kept.lost = true;
+        return ProfileCollections.available(leases().updateOne(mine(kept), Updates.currentDate("releasedAt")))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Whether the lease of {@code epoch} is still {@code owner}'s and live: not released, not expired on the server's
+     * clock, not taken over. A run recorded as running whose lease is not live was interrupted.
+     */
+    public Uni<Boolean> isLive(long epoch, String owner) {
+        return serverNow().flatMap(now -> ProfileCollections
+                .available(leases().find(Filters.eq("_id", NAME + "#" + epoch), new FindOptions().limit(1))
+                        .collect().first())
+                .flatMap(lease -> lease == null || !owner.equals(lease.getString("owner"))
+                        || lease.get("releasedAt") != null || lease.getDate("expiresAt") == null
+                        || lease.getDate("expiresAt").before(now)
+                                ? Uni.createFrom().item(false)
+                                : newerThan(epoch).map(newer -> newer == null)));
     }
 
     /**

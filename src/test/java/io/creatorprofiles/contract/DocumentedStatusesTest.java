@@ -59,6 +59,7 @@ class DocumentedStatusesTest {
     private static final String REPAIR = "/api/admin/duplicates/repair";
     private static final String RUN = REPAIR + "/{runId}";
     private static final String MIGRATION = "/api/admin/migration";
+    private static final String MIGRATION_RUN = MIGRATION + "/{runId}";
     private static final String LOST_RACE_MESSAGE = "E11000 duplicate key error collection: test.creator_profiles "
             + "index: uniq_userId dup key: { userId: \"x\" }";
 
@@ -134,7 +135,7 @@ class DocumentedStatusesTest {
         TestMongo.current().goDown();
         down = true;
         String admin = Tokens.admin("ops");
-        Map<String, Supplier<Response>> outage = Map.of(
+        Map<String, Supplier<Response>> outage = new java.util.HashMap<>(Map.of(
                 "GET /api/profiles/me 503", () -> given().auth().oauth2(user).get("/api/profiles/me"),
                 "PUT " + INFO + " 503", () -> given().auth().oauth2(user).contentType(ContentType.JSON)
                         .body(Bodies.personalInfo("D")).put(INFO),
@@ -145,7 +146,11 @@ class DocumentedStatusesTest {
                 "GET " + EXPORT + " 503", () -> given().auth().oauth2(admin).queryParam("userId", "x").get(EXPORT),
                 "GET " + SCAN + " 503", () -> given().auth().oauth2(admin).get(SCAN),
                 "POST " + REPAIR + " 503", () -> given().auth().oauth2(admin).post(REPAIR),
-                "POST " + MIGRATION + " 503", () -> given().auth().oauth2(admin).post(MIGRATION));
+                "POST " + MIGRATION + " 503", () -> given().auth().oauth2(admin).post(MIGRATION)));
+        outage.put("GET " + REPAIR + " 503", () -> given().auth().oauth2(admin).get(REPAIR));
+        outage.put("GET " + RUN + " 503", () -> given().auth().oauth2(admin).get(REPAIR + "/repair-19700101T000000Z-0"));
+        outage.put("GET " + MIGRATION_RUN + " 503",
+                () -> given().auth().oauth2(admin).get(MIGRATION + "/migrate-19700101T000000Z-0"));
         documented.forEach((key, types) -> {
             if (key.endsWith(" 503")) {
                 check(key, types, outage.get(key), failures);
@@ -219,6 +224,15 @@ class DocumentedStatusesTest {
         s.put("POST " + MIGRATION + " 400", () -> given().auth().oauth2(admin).queryParam("dryRun", "maybe").post(MIGRATION));
         s.put("POST " + MIGRATION + " 401", () -> given().post(MIGRATION));
         s.put("POST " + MIGRATION + " 403", () -> given().auth().oauth2(plainUser).post(MIGRATION));
+        s.put("POST " + MIGRATION + " 202", () -> started(admin, MIGRATION));
+        s.put("GET " + MIGRATION_RUN + " 200",
+                () -> given().auth().oauth2(admin).get(started(admin, MIGRATION).header("Location")));
+        s.put("GET " + MIGRATION_RUN + " 400", () -> given().auth().oauth2(admin).get(MIGRATION + "/not a run id"));
+        s.put("GET " + MIGRATION_RUN + " 404",
+                () -> given().auth().oauth2(admin).get(MIGRATION + "/migrate-19700101T000000Z-00000000"));
+        s.put("GET " + MIGRATION_RUN + " 401", () -> given().get(MIGRATION + "/migrate-19700101T000000Z-00000000"));
+        s.put("GET " + MIGRATION_RUN + " 403",
+                () -> given().auth().oauth2(plainUser).get(MIGRATION + "/migrate-19700101T000000Z-00000000"));
         s.put("POST " + MIGRATION + " 409", () -> {
             // The lease it shares with the repair, held by another runner: refused before anything is touched.
             store.leases().deleteMany(new Document()).await().indefinitely();
@@ -248,8 +262,13 @@ class DocumentedStatusesTest {
 
     /** A real repair started with no lease in the way, run to its end (it holds the lease while it runs). */
     private Response startedRepair(String admin) {
+        return started(admin, REPAIR);
+    }
+
+    /** A real repair or migration started with no lease in the way, run to its end. */
+    private Response started(String admin, String path) {
         store.leases().deleteMany(new Document()).await().indefinitely();
-        Response started = given().auth().oauth2(admin).queryParam("dryRun", "false").post(REPAIR);
+        Response started = given().auth().oauth2(admin).queryParam("dryRun", "false").post(path);
         String location = started.header("Location");
         if (location != null) {
             await().atMost(Duration.ofSeconds(60)).until(() -> !"RUNNING".equals(given().auth().oauth2(admin)

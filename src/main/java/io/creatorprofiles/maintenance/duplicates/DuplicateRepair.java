@@ -23,6 +23,7 @@ import com.mongodb.MongoServerException;
 
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.MaintenanceJob;
+import io.creatorprofiles.maintenance.MaintenanceRuns;
 import io.creatorprofiles.maintenance.ProfileArchive;
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.maintenance.RepairLease;
@@ -69,6 +70,7 @@ public class DuplicateRepair {
     private final RepairLease lease;
     private final RepairCheckpoints checkpoints;
     private final UniqueUserIdIndex index;
+    private final MaintenanceRuns recorded;
     private final ProfilesConfig.Duplicates config;
     private final Map<String, RepairRun> runs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -78,7 +80,8 @@ public class DuplicateRepair {
     });
 
     public DuplicateRepair(DuplicateStore store, ProfileArchive archive, RepairLease lease, RepairCheckpoints checkpoints,
-            UniqueUserIdIndex index, ProfilesConfig config) {
+            UniqueUserIdIndex index, MaintenanceRuns recorded, ProfilesConfig config) {
+        this.recorded = recorded;
         this.store = store;
         this.archive = archive;
         this.lease = lease;
@@ -144,15 +147,24 @@ public class DuplicateRepair {
             // Its own subscription: a caller that goes away while the lease is being taken (an HTTP client timing
             // out) must neither leave a taken lease without a run nor stop the run.
             CompletableFuture<RepairRun> launched = new CompletableFuture<>();
-            lease.acquire(MaintenanceJob.REPAIR, owner, runId).map(taken -> {
-                RepairRun run = new RepairRun(runId);
-                runs.put(runId, run);
-                RepairLease.Kept kept = lease.keep(taken, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
-                Log.infof("Duplicate repair %s starting (owner %s, lease epoch %d%s)", runId, owner, kept.epoch(),
-                        kept.takenOver() == null ? "" : ", taking over the lease of " + kept.takenOver());
-                work(run, kept, true).subscribe().with(run::done, run::stopped);
-                return run;
-            }).subscribe().with(launched::complete, launched::completeExceptionally);
+            lease.acquire(MaintenanceJob.REPAIR, owner, runId)
+                    .call(taken -> recorded.started(taken)
+                            .onFailure().call(failure -> lease.release(taken)))
+                    .map(taken -> {
+                        RepairRun run = new RepairRun(runId);
+                        runs.put(runId, run);
+                        RepairLease.Kept kept = lease.keep(taken, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
+                        Log.infof("Duplicate repair %s starting (owner %s, lease epoch %d%s)", runId, owner,
+                                kept.epoch(),
+                                kept.takenOver() == null ? "" : ", taking over the lease of " + kept.takenOver());
+                        work(run, kept, true)
+                                .call(report -> recorded.ended(runId, MaintenanceRuns.State.DONE, run.progress(),
+                                        null, report))
+                                .onFailure().call(failure -> recorded.ended(runId, RepairRun.stateOf(failure),
+                                        run.progress(), failure.getMessage(), null))
+                                .subscribe().with(run::done, run::stopped);
+                        return run;
+                    }).subscribe().with(launched::complete, launched::completeExceptionally);
             return Uni.createFrom().completionStage(launched);
         });
     }
@@ -169,6 +181,31 @@ public class DuplicateRepair {
                     kept.runId());
             return work(run, kept, false).invoke(run::done).onFailure().invoke(run::stopped);
         });
+    }
+
+    /**
+     * A run as recorded in the database (any instance's, also after that instance is gone), or, for a repair that ran
+     * inside a migration, as this instance knows it.
+     */
+    public Uni<Optional<RepairStatus>> status(String runId) {
+        return recorded.find(runId).map(found -> found.map(this::status)
+                .or(() -> run(runId).map(RepairRun::status)));
+    }
+
+    /** The newest recorded repairs (at most {@value #RUNS_KEPT}), newest first. */
+    public Uni<List<RepairStatus>> statuses() {
+        return recorded.latest(MaintenanceJob.REPAIR, RUNS_KEPT).map(found -> found.stream().map(this::status).toList());
+    }
+
+    private RepairStatus status(MaintenanceRuns.Recorded run) {
+        Map<String, Object> progress = run.progress() == null ? Map.of() : run.progress();
+        return new RepairStatus(run.runId(), run.state(), run.startedAt(), run.finishedAt(),
+                number(progress.get("usersSeen")), number(progress.get("usersRepaired")), run.message(),
+                recorded.report(run, RepairReport.class));
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number number ? number.longValue() : 0;
     }
 
     /** The runs this instance knows (the last {@value #RUNS_KEPT}), newest first. */
@@ -195,7 +232,11 @@ public class DuplicateRepair {
                             tally.countGroup(group);
                             run.usersSeen.incrementAndGet();
                             return repairUser(group, run.runId(), tally, kept, 0)
-                                    .invoke(() -> run.usersRepaired.set(tally.usersRepaired));
+                                    .invoke(() -> run.usersRepaired.set(tally.usersRepaired))
+                                    .call(() -> releaseAtEnd
+                                            ? recorded.progressed(kept, run.progress(), false,
+                                                    () -> tally.usersRepaired + " users were repaired")
+                                            : Uni.createFrom().voidItem());
                         })
                         .collect().last())
                 .onTermination().call((ignored, failure, cancelled) -> releaseAtEnd

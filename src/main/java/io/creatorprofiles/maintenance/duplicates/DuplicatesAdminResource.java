@@ -76,30 +76,30 @@ public class DuplicatesAdminResource {
         if (DryRun.parse(uri.getQueryParameters().get("dryRun"))) {
             return repair.dryRun().map(report -> Response.ok(report).build());
         }
+        // A path without scheme and host: it works behind any proxy, and any instance answers it.
         return repair.start().map(run -> Response.accepted(run.status())
-                .location(uri.getBaseUriBuilder().path(DuplicatesAdminResource.class).path("repair").path(run.runId())
-                        .build())
+                .header(HttpHeaders.LOCATION, "/api/admin/duplicates/repair/" + run.runId())
                 .build());
     }
 
     @GET
     @Path("/repair")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The repairs started on this instance (the last 20), newest first")
+    @Operation(summary = "The latest repairs (the last 20), whichever instance ran them, newest first")
     @APIResponse(responseCode = "200", description = "The runs, newest first", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = RepairStatus.class)))
-    public List<RepairStatus> runs() {
-        return repair.runs().stream().map(RepairRun::status).toList();
+    public Uni<List<RepairStatus>> runs() {
+        return repair.statuses();
     }
 
     @GET
     @Path("/repair/{runId}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A repair started on this instance: its progress while it runs, then its report, or why it stopped")
+    @Operation(summary = "A repair, whichever instance runs or ran it: its progress while it runs, then its report, or why it stopped (INTERRUPTED when its instance went away mid-run)")
     @APIResponse(responseCode = "200", description = "The run's progress, then its report", content = @Content(schema = @Schema(implementation = RepairStatus.class)))
-    @APIResponse(responseCode = "404", description = "No such run is known to this instance")
-    public RepairStatus run(
+    @APIResponse(responseCode = "404", description = "No such run is recorded (the newest 100 are kept)")
+    public Uni<RepairStatus> run(
             @PathParam("runId") @Pattern(regexp = "^[A-Za-z0-9-]{1,100}$", message = "must be a run id as a repair answers it") String runId) {
-        return repair.run(runId).map(RepairRun::status)
-                .orElseThrow(() -> new NotFoundException("No repair run " + runId + " is known to this instance"));
+        return repair.status(runId).map(found -> found
+                .orElseThrow(() -> new NotFoundException("No repair run " + runId + " is recorded")));
     }
 }

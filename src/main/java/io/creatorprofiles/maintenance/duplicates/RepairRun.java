@@ -1,9 +1,11 @@
 package io.creatorprofiles.maintenance.duplicates;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.creatorprofiles.maintenance.MaintenanceRuns.State;
 import io.creatorprofiles.maintenance.RepairLeaseLostException;
 import io.smallrye.mutiny.Uni;
 
@@ -13,16 +15,6 @@ import io.smallrye.mutiny.Uni;
  * up) can go away without cancelling it.
  */
 public final class RepairRun {
-
-    public enum State {
-        RUNNING,
-        /** Finished; the report says whether every user is in order. */
-        DONE,
-        /** Another runner took the lease over; this run stopped before its next write. Rerun. */
-        LEASE_LOST,
-        /** Stopped by a failure (MongoDB unavailable, or a bug); what was done stays done. Rerun. */
-        FAILED
-    }
 
     private final String runId;
     private final Instant startedAt = Instant.now();
@@ -55,11 +47,21 @@ public final class RepairRun {
     void stopped(Throwable failure) {
         finishedAt = Instant.now();
         message = failure.getMessage();
-        state = failure instanceof RepairLeaseLostException ? State.LEASE_LOST : State.FAILED;
+        state = stateOf(failure);
         finished.completeExceptionally(failure);
     }
 
-    /** What {@code GET /api/admin/duplicates/repair/{runId}} shows. */
+    /** How a run that stopped with {@code failure} ended. */
+    public static State stateOf(Throwable failure) {
+        return failure instanceof RepairLeaseLostException ? State.LEASE_LOST : State.FAILED;
+    }
+
+    /** What the run's record holds as its progress. */
+    Map<String, Object> progress() {
+        return Map.of("usersSeen", usersSeen.get(), "usersRepaired", usersRepaired.get());
+    }
+
+    /** What {@code GET /api/admin/duplicates/repair/{runId}} shows for a run its record does not hold. */
     public RepairStatus status() {
         RepairReport report = finished.isDone() && !finished.isCompletedExceptionally() ? finished.getNow(null) : null;
         return new RepairStatus(runId, state, startedAt, finishedAt, usersSeen.get(), usersRepaired.get(), message,

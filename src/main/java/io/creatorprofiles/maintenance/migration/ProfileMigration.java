@@ -4,8 +4,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
 
 import io.creatorprofiles.maintenance.MaintenanceJob;
+import io.creatorprofiles.maintenance.MaintenanceRuns;
 import io.creatorprofiles.maintenance.ProfileArchive;
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.maintenance.RepairLease;
@@ -64,9 +68,12 @@ public class ProfileMigration {
     private final DuplicateScan scan;
     private final DuplicateRepair repair;
     private final UniqueUserIdIndex index;
+    private final MaintenanceRuns recorded;
 
     public ProfileMigration(MigrationStore store, ProfileArchive archive, RepairLease lease,
-            MigrationCheckpoints checkpoints, DuplicateScan scan, DuplicateRepair repair, UniqueUserIdIndex index) {
+            MigrationCheckpoints checkpoints, DuplicateScan scan, DuplicateRepair repair, UniqueUserIdIndex index,
+            MaintenanceRuns recorded) {
+        this.recorded = recorded;
         this.store = store;
         this.archive = archive;
         this.lease = lease;
@@ -88,16 +95,69 @@ public class ProfileMigration {
     }
 
     /**
-     * Migrates every pending document. The lease is taken before the first write and held to the last, the repair step
-     * included: refused with {@link RepairLeaseHeldException} ("nothing was changed") only before anything was written;
-     * a lease lost later stops the run at its next write with {@link RepairLeaseLostException}.
+     * Migrates every pending document and waits for the end. The lease is taken before the first write and held to the
+     * last, the repair step included: refused with {@link RepairLeaseHeldException} ("nothing was changed") only before
+     * anything was written; a lease lost later stops the run at its next write with {@link RepairLeaseLostException}.
      */
     public Uni<MigrationReport> apply() {
+        return start().chain(started -> Uni.createFrom().completionStage(started.finished()));
+    }
+
+    /** A migration that holds the lease and runs on its own subscription: its id, and its end. */
+    public record Started(String runId, CompletableFuture<MigrationReport> finished) {
+    }
+
+    /**
+     * Takes the lease and starts a migration on its own subscription; the answer comes once the lease is held. The run's
+     * record ({@link MaintenanceRuns}) follows it from any instance; its caller going away does not stop it.
+     */
+    public Uni<Started> start() {
+        return Uni.createFrom().deferred(() -> {
+            String runId = newRunId();
+            String owner = RepairLease.newOwner();
+            CompletableFuture<Started> launched = new CompletableFuture<>();
+            lease.acquire(MaintenanceJob.MIGRATION, owner, runId)
+                    .call(taken -> recorded.started(taken).onFailure().call(failure -> lease.release(taken)))
+                    .map(taken -> {
+                        RepairLease.Kept kept = lease.keep(taken, () -> Uni.createFrom().voidItem());
+                        Tally tally = new Tally();
+                        tally.takenOverFrom = kept.takenOver();
+                        Started started = new Started(runId, new CompletableFuture<>());
+                        run(runId, tally, kept)
+                                .call(report -> recorded.ended(runId, MaintenanceRuns.State.DONE, tally.progress(),
+                                        null, report))
+                                .onFailure().call(failure -> recorded.ended(runId,
+                                        failure instanceof RepairLeaseLostException
+                                                ? MaintenanceRuns.State.LEASE_LOST
+                                                : MaintenanceRuns.State.FAILED,
+                                        tally.progress(), failure.getMessage(), null))
+                                .subscribe().with(started.finished()::complete,
+                                        started.finished()::completeExceptionally);
+                        return started;
+                    }).subscribe().with(launched::complete, launched::completeExceptionally);
+            return Uni.createFrom().completionStage(launched);
+        });
+    }
+
+    /** A migration as recorded, whichever instance runs or ran it. */
+    public Uni<Optional<MigrationStatus>> status(String runId) {
+        return recorded.find(runId).map(found -> found.filter(run -> run.job() == MaintenanceJob.MIGRATION)
+                .map(run -> {
+                    Map<String, Object> progress = run.progress() == null ? Map.of() : run.progress();
+                    return new MigrationStatus(run.runId(), run.state(), run.startedAt(), run.finishedAt(),
+                            number(progress.get("converted")), number(progress.get("archived")), run.message(),
+                            recorded.report(run, MigrationReport.class));
+                }));
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number number ? number.longValue() : 0;
+    }
+
+    private Uni<MigrationReport> run(String runId, Tally tally, RepairLease.Kept kept) {
         long started = System.nanoTime();
-        String runId = newRunId();
-        String owner = RepairLease.newOwner();
-        Tally tally = new Tally();
-        Log.infof("Migration %s starting", runId);
+        Log.infof("Migration %s starting (lease epoch %d%s)", runId, kept.epoch(),
+                kept.takenOver() == null ? "" : ", taking over the lease of " + kept.takenOver());
         return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion(),
                 store.countUnsupported())
                 .asTuple()
@@ -113,13 +173,8 @@ public class ProfileMigration {
                                 + "left as they are (docs/runbook.md#unsupported-userids)", runId, before.getItem4());
                     }
                 })
-                .chain(() -> lease.acquire(MaintenanceJob.MIGRATION, owner, runId))
-                .chain(taken -> {
-                    RepairLease.Kept kept = lease.keep(taken, () -> Uni.createFrom().voidItem());
-                    tally.takenOverFrom = kept.takenOver();
-                    return underLease(runId, tally, kept)
-                            .onTermination().call(() -> lease.release(kept));
-                })
+                .chain(() -> underLease(runId, tally, kept))
+                .onTermination().call(() -> lease.release(kept))
                 // This instance's write gate opens now rather than at the index bean's next data recheck.
                 .call(() -> index.ensure())
                 .chain(() -> Uni.combine().all().unis(store.countPending(), scan.summary()).asTuple())
@@ -127,7 +182,8 @@ public class ProfileMigration {
                 .invoke(report -> Log.infof("Migration %s finished: %d converted, %d archived, %d left in both forms "
                         + "for the repair, %d changed meanwhile; left: %d pending, %d duplicated user(s)", runId,
                         report.converted(), report.archived(), report.crossTypeCopies(), report.changedMeanwhile(),
-                        report.pendingLeft(), report.duplicatedUsersLeft()));
+                        report.pendingLeft(), report.duplicatedUsersLeft()))
+                .onFailure().invoke(failure -> Log.errorf("Migration %s stopped: %s", runId, failure.getMessage()));
     }
 
     /** The conversion passes, the repair of users found in both forms, and the passes after it: one lease for all. */
@@ -184,6 +240,7 @@ public class ProfileMigration {
                 .onItem().transformToUniAndConcatenate(page -> store.usersInBothForms(page)
                         .flatMap(inBothForms -> convertPage(runId, tally, kept, page, inBothForms))
                         .call(() -> checkpoints.reached(Step.AFTER_CONVERT))
+                        .call(() -> recorded.progressed(kept, tally.progress(), false, tally::done))
                         .invoke(() -> Log.infof("Migration %s: %d converted, %d archived, %d in both forms so far (page "
                                 + "up to _id %s)", runId, tally.converted, tally.archived, tally.crossTypeCopies,
                                 page.get(page.size() - 1).get("_id"))))
@@ -253,6 +310,10 @@ public class ProfileMigration {
         long usersRepaired;
         long unsupported;
         String takenOverFrom;
+
+        Map<String, Object> progress() {
+            return Map.of("converted", converted, "archived", archived, "usersRepaired", usersRepaired);
+        }
 
         String done() {
             return converted + " documents were converted and " + archived + " archived";

@@ -214,8 +214,14 @@ class ProfileMigrationTest {
                 .statusCode(200).body("dryRun", is(true), "pendingBefore", is(LEGACY), "converted", is(0));
         assertEquals(before, store.snapshot());
 
-        given().auth().oauth2(Tokens.admin("ops")).post("/api/admin/migration?dryRun=false").then()
-                .statusCode(200).body("dryRun", is(false), "converted", is(LEGACY), "pendingLeft", is(0));
+        String location = given().auth().oauth2(Tokens.admin("ops")).post("/api/admin/migration?dryRun=false").then()
+                .statusCode(202).header("Location", org.hamcrest.Matchers.startsWith("/api/admin/migration/migrate-"))
+                .body("state", is("RUNNING")).extract().header("Location");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !"RUNNING".equals(given().auth()
+                .oauth2(Tokens.admin("ops")).get(location).then().statusCode(200).extract().path("state")));
+        given().auth().oauth2(Tokens.admin("ops")).get(location).then().statusCode(200)
+                .body("state", is("DONE"), "converted", is(LEGACY), "report.dryRun", is(false),
+                        "report.converted", is(LEGACY), "report.pendingLeft", is(0));
         assertEquals(0, store.count(io.creatorprofiles.mongo.CanonicalUserId.nonCanonical()));
         assertFalse(store.archive().isEmpty());
     }
