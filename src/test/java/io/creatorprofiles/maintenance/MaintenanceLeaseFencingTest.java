@@ -215,7 +215,8 @@ class MaintenanceLeaseFencingTest {
                 for (String command : WRITES) {
                     List<org.bson.Document> sent = mongo.backend().receivedSince(mark, command).stream()
                             .map(query -> String.valueOf(query.get(command)))
-                            .filter(collection -> collection.startsWith("creator_profiles"))
+                            .filter(collection -> collection.equals("creator_profiles")
+                                    || collection.equals("creator_profiles_archive"))
                             .map(collection -> new org.bson.Document(command, collection)).toList();
                     assertEquals(List.of(), sent, "no " + command + " of profiles or archive reached the server");
                 }
