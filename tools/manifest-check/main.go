@@ -13,13 +13,13 @@ import (
 	"io"
 	"os"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -28,8 +28,8 @@ import (
 )
 
 // The API groups a manifest of this project may use; anything else is an error, not a pass. Besides Kubernetes' own:
-// the Prometheus Operator's (PodMonitor, PrometheusRule; components/monitoring) and Gateway API's (HTTPRoute;
-// components/gateway-route).
+// the Prometheus Operator's (PodMonitor, PrometheusRule; components/monitoring) and Gateway API's (an HTTPRoute
+// an overlay adds to route through a Gateway).
 var addToScheme = []func(*runtime.Scheme) error{
 	corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, policyv1.AddToScheme,
 	autoscalingv2.AddToScheme, networkingv1.AddToScheme, rbacv1.AddToScheme,
