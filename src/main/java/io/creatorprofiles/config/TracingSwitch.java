@@ -13,7 +13,8 @@ import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * Tracing is on only where an OTLP endpoint is configured: without one the OpenTelemetry SDK is disabled (nothing is
- * exported, no connection is tried), so a deployment exports traces only when it collects them. Setting {@code quarkus.otel.exporter.otlp.traces.endpoint} (or {@code quarkus.otel.exporter.otlp.endpoint})
+ * exported, no connection is tried), so a deployment exports traces only when it collects them. Setting
+ * {@code quarkus.otel.exporter.otlp.traces.endpoint} (or {@code quarkus.otel.exporter.otlp.endpoint})
  * anywhere turns it on; an explicit {@code quarkus.otel.sdk.disabled} still wins, as this source ranks below every
  * other. The extension's own default endpoint (localhost:4317) does not count: it ranks below this source too.
  */
