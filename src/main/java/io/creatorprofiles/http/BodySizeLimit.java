@@ -93,10 +93,20 @@ public class BodySizeLimit {
 
     /**
      * An answer sent before its request's body was read (a 413, a 401 or 404 for a PUT, ...) ends the connection: left
-     * open, the server would go on reading, and discarding, whatever the client still sends, without bound.
+     * open, the server would go on reading, and discarding, whatever the client still sends, without bound. The answer
+     * says {@code Connection: close}, so the client does not send its next request on a connection about to close. Only
+     * a request that has a body is looked at: a request without one may never be marked ended when nothing reads it.
      */
     private static void closeIfBodyLeftUnread(RoutingContext context) {
         HttpServerRequest request = context.request();
+        if (!hasBody(request)) {
+            return;
+        }
+        context.addHeadersEndHandler(ignored -> {
+            if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+                context.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
+        });
         context.addEndHandler(ignored -> {
             if (!request.isEnded()) {
                 // Called before the answer is written: close once it is on its way (close flushes first).
@@ -111,6 +121,15 @@ public class BodySizeLimit {
         });
     }
 
+    /** A declared length above zero, or a chunked body. */
+    private static boolean hasBody(HttpServerRequest request) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null) {
+            return !declared.strip().equals("0");
+        }
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
     /**
      * A body still arriving {@code profiles.http.body-read-timeout} after its headers ends the connection: a client that
      * sends a few bytes now and then would otherwise hold a connection and its buffers for as long as it likes (the idle
@@ -118,7 +137,7 @@ public class BodySizeLimit {
      */
     private void limitBodyReadTime(RoutingContext context) {
         HttpServerRequest request = context.request();
-        if (request.isEnded()) {
+        if (request.isEnded() || !hasBody(request)) {
             return;
         }
         Vertx vertx = Vertx.currentContext().owner();
