@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.creatorprofiles.maintenance.RepairLeaseHeldException;
 import io.creatorprofiles.mongo.DatabaseUnavailableException;
+import io.creatorprofiles.mongo.ProfilesElsewhereException;
 import io.creatorprofiles.profile.ProfileConflictException;
 import io.creatorprofiles.profile.StaleVersionException;
 import io.creatorprofiles.profile.UnreadableProfileException;
@@ -93,6 +94,12 @@ public class ProblemMappers {
         return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
                 "The profile store is not answering; retry shortly. The outcome of a write is unknown; repeating it is safe.")))
                 .header(HttpHeaders.RETRY_AFTER, "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response profilesElsewhere(ProfilesElsewhereException e) {
+        return Response.fromResponse(respond(Problem.of(503, "Profile store not ready", e.getMessage())))
+                .header(HttpHeaders.RETRY_AFTER, "60").build();
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -143,6 +144,17 @@ public class ProfileCollections {
                     .map(elsewhere -> new DataLocation(databaseName, profilesName, documents, elsewhere));
         });
         return available(located);
+    }
+
+    /**
+     * The call, unless the configured collection is empty while the profiles sit in another one ({@link #locate()}):
+     * then a {@link ProfilesElsewhereException} and the call is not made. The admin doors of the scan, the repair and
+     * the migration go through here, as the one-off commands check before they read.
+     */
+    public <T> Uni<T> whereTheProfilesAre(Supplier<Uni<T>> call) {
+        return locate().flatMap(location -> location.misplaced()
+                ? Uni.createFrom().failure(new ProfilesElsewhereException(location.advice()))
+                : call.get());
     }
 
     private boolean mayHoldProfiles(String name) {

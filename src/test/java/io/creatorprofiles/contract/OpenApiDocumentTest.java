@@ -47,4 +47,15 @@ class OpenApiDocumentTest {
                     + "\nand commit it with the code that changed it.");
         }
     }
+
+    @Test
+    void everyOperationHasItsOwnId() throws Exception {
+        List<String> ids = Files.readAllLines(COMMITTED, StandardCharsets.UTF_8).stream()
+                .map(String::strip).filter(line -> line.startsWith("operationId:"))
+                .map(line -> line.substring("operationId:".length()).strip()).toList();
+        List<String> repeated = ids.stream().filter(id -> ids.indexOf(id) != ids.lastIndexOf(id)).distinct().toList();
+        if (ids.isEmpty() || !repeated.isEmpty()) {
+            fail("operation ids must be present and unique; repeated: " + repeated);
+        }
+    }
 }

@@ -85,6 +85,26 @@ class WrongCollectionTest {
     }
 
     @Test
+    void theAdminScanRepairAndMigrationAnswerWhereTheProfilesAreInsteadOfAnAllClear() {
+        store.collection(MONGOOSE).insertOne(new Document("userId", OLD_USER).append("__v", 0)).await().atMost(WAIT);
+        String admin = Tokens.admin("operator");
+
+        for (var call : List.of(
+                given().auth().oauth2(admin).when().get("/api/admin/duplicates"),
+                given().auth().oauth2(admin).when().post("/api/admin/duplicates/repair?dryRun=true"),
+                given().auth().oauth2(admin).when().post("/api/admin/duplicates/repair?dryRun=false"),
+                given().auth().oauth2(admin).when().post("/api/admin/migration?dryRun=true"),
+                given().auth().oauth2(admin).when().post("/api/admin/migration?dryRun=false"))) {
+            call.then().statusCode(503).contentType("application/problem+json")
+                    .body("title", equalTo("Profile store not ready"))
+                    .body("detail", org.hamcrest.Matchers.containsString("PROFILES_COLLECTION=" + MONGOOSE))
+                    .header("Retry-After", matchesPattern("[1-9][0-9]*"));
+        }
+        assertEquals(0, store.countAll(), "nothing was created or changed");
+        assertEquals(1L, store.collection(MONGOOSE).countDocuments().await().atMost(WAIT), "the old collection untouched");
+    }
+
+    @Test
     void aNewDeploymentOnADatabaseWithoutUserIdsElsewhereIsUnaffected() {
         store.collection("sessions").insertOne(new Document("token", "x")).await().atMost(WAIT);
         try {

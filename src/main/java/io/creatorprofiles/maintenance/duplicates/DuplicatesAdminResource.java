@@ -29,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.RestHeader;
 
 import io.creatorprofiles.http.DryRun;
+import io.creatorprofiles.mongo.ProfileCollections;
 import io.smallrye.mutiny.Uni;
 
 /** Duplicate scan and repair for operators (role {@code admin}); the one-off commands call the same beans. */
@@ -39,10 +40,12 @@ public class DuplicatesAdminResource {
 
     private final DuplicateScan scan;
     private final DuplicateRepair repair;
+    private final ProfileCollections collections;
 
-    public DuplicatesAdminResource(DuplicateScan scan, DuplicateRepair repair) {
+    public DuplicatesAdminResource(DuplicateScan scan, DuplicateRepair repair, ProfileCollections collections) {
         this.scan = scan;
         this.repair = repair;
+        this.collections = collections;
     }
 
     @GET
@@ -56,7 +59,7 @@ public class DuplicatesAdminResource {
             @RestHeader(HttpHeaders.ACCEPT) String accept) {
         boolean table = "table".equals(format)
                 || (format == null && accept != null && accept.startsWith(MediaType.TEXT_PLAIN));
-        return scan.scan().map(report -> table
+        return collections.whereTheProfilesAre(scan::scan).map(report -> table
                 ? Response.ok(report.toTable(), MediaType.TEXT_PLAIN_TYPE).build()
                 : Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build());
     }
@@ -74,10 +77,10 @@ public class DuplicatesAdminResource {
     public Uni<Response> repair(@Context UriInfo uri) {
         // Read raw: a bound parameter would turn "?dryRun=" into the default, and an empty value must be refused.
         if (DryRun.parse(uri.getQueryParameters().get("dryRun"))) {
-            return repair.dryRun().map(report -> Response.ok(report).build());
+            return collections.whereTheProfilesAre(repair::dryRun).map(report -> Response.ok(report).build());
         }
         // A path without scheme and host: it works behind any proxy, and any instance answers it.
-        return repair.start().map(run -> Response.accepted(run.status())
+        return collections.whereTheProfilesAre(repair::start).map(run -> Response.accepted(run.status())
                 .header(HttpHeaders.LOCATION, "/api/admin/duplicates/repair/" + run.runId())
                 .build());
     }
@@ -87,7 +90,7 @@ public class DuplicatesAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The latest repairs (the last 20), whichever instance ran them, newest first")
     @APIResponse(responseCode = "200", description = "The runs, newest first", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = RepairStatus.class)))
-    public Uni<List<RepairStatus>> runs() {
+    public Uni<List<RepairStatus>> repairRuns() {
         return repair.statuses();
     }
 
@@ -97,7 +100,7 @@ public class DuplicatesAdminResource {
     @Operation(summary = "A repair, whichever instance runs or ran it: its progress while it runs, then its report, or why it stopped (INTERRUPTED when its instance went away mid-run)")
     @APIResponse(responseCode = "200", description = "The run's progress, then its report", content = @Content(schema = @Schema(implementation = RepairStatus.class)))
     @APIResponse(responseCode = "404", description = "No such run is recorded (the newest 100 are kept)")
-    public Uni<RepairStatus> run(
+    public Uni<RepairStatus> repairRun(
             @PathParam("runId") @Pattern(regexp = "^[A-Za-z0-9-]{1,100}$", message = "must be a run id as a repair answers it") String runId) {
         return repair.status(runId).map(found -> found
                 .orElseThrow(() -> new NotFoundException("No repair run " + runId + " is recorded")));

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.creatorprofiles.http.DryRun;
+import io.creatorprofiles.mongo.ProfileCollections;
 import io.smallrye.mutiny.Uni;
 
 /** The migration of the old code's documents for operators (role {@code admin}); the one-off command calls the same bean. */
@@ -34,9 +35,11 @@ import io.smallrye.mutiny.Uni;
 public class MigrationAdminResource {
 
     private final ProfileMigration migration;
+    private final ProfileCollections collections;
 
-    public MigrationAdminResource(ProfileMigration migration) {
+    public MigrationAdminResource(ProfileMigration migration, ProfileCollections collections) {
         this.migration = migration;
+        this.collections = collections;
     }
 
     @POST
@@ -49,9 +52,9 @@ public class MigrationAdminResource {
     public Uni<Response> migrate(@Context UriInfo uri) {
         // The same rule as the repair's door: read raw, so that "?dryRun=" is refused rather than taken as the default.
         if (DryRun.parse(uri.getQueryParameters().get("dryRun"))) {
-            return migration.dryRun().map(report -> Response.ok(report).build());
+            return collections.whereTheProfilesAre(migration::dryRun).map(report -> Response.ok(report).build());
         }
-        return migration.start().flatMap(started -> migration.status(started.runId()))
+        return collections.whereTheProfilesAre(migration::start).flatMap(started -> migration.status(started.runId()))
                 .map(status -> Response.accepted(status.orElse(null))
                         .header(HttpHeaders.LOCATION, "/api/admin/migration/" + status.map(MigrationStatus::runId)
                                 .orElseThrow())
@@ -64,7 +67,7 @@ public class MigrationAdminResource {
     @Operation(summary = "A migration, whichever instance runs or ran it: its progress while it runs, then its report, or why it stopped (INTERRUPTED when its instance went away mid-run)")
     @APIResponse(responseCode = "200", description = "The run's progress, then its report", content = @Content(schema = @Schema(implementation = MigrationStatus.class)))
     @APIResponse(responseCode = "404", description = "No such run is recorded (the newest 100 are kept)")
-    public Uni<MigrationStatus> run(
+    public Uni<MigrationStatus> migrationRun(
             @PathParam("runId") @Pattern(regexp = "^[A-Za-z0-9-]{1,100}$", message = "must be a run id as a migration answers it") String runId) {
         return migration.status(runId).map(found -> found
                 .orElseThrow(() -> new NotFoundException("No migration run " + runId + " is recorded")));
