@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * jar with no arguments); with one it runs a maintenance job against the configured MongoDB and exits.
  */
 @TopCommand
-@Command(name = "creator-profiles", mixinStandardHelpOptions = true, subcommands = { ScanCommand.class, RepairCommand.class,
+@Command(name = "creator-profiles", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, subcommands = {
+        ScanCommand.class, RepairCommand.class,
         MigrateCommand.class,
         ArchiveCommand.class }, description = "Runs the creator-profiles service; with a subcommand, a one-off maintenance job.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:done; scan: no duplicates", "1:error", "2:invalid arguments",

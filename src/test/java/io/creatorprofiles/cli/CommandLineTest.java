@@ -40,6 +40,7 @@ class CommandLineTest {
     @Test
     void versionIsAnsweredWithExitZero() {
         assertEquals(OptionalInt.of(ExitCodes.OK), answer("--version"));
+        assertTrue(out.toString().startsWith("creator-profiles "), out.toString());
     }
 
     @Test

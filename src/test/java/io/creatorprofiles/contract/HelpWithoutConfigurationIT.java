@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,6 +35,22 @@ class HelpWithoutConfigurationIT {
             assertEquals(0, process.exitValue(), output);
             assertTrue(output.contains("Usage:"), output);
             assertFalse(output.contains("mp.jwt") || output.contains("mongodb.uri"), output);
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void versionNamesThePackagedBuild() throws Exception {
+        Path log = Files.createTempFile("version", ".log");
+        List<String> command = PackagedProcess.command(List.of("-Dquarkus.http.port=0"), List.of("--version"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "--version should exit on its own");
+            String output = Files.readString(log, StandardCharsets.UTF_8).strip();
+            assertEquals(0, process.exitValue(), output);
+            assertTrue(output.matches("creator-profiles [0-9]+\\.[0-9]+\\.[0-9]+.*"), output);
         } finally {
             process.destroyForcibly();
             Files.deleteIfExists(log);
