@@ -162,6 +162,10 @@ public class DuplicateRepair {
                                         null, report))
                                 .onFailure().call(failure -> recorded.ended(runId, RepairRun.stateOf(failure),
                                         run.progress(), failure.getMessage(), null))
+                                // Released only once the end is recorded: a run recorded as running without a live
+                                // lease is shown as interrupted, so the other order showed every finished run as
+                                // interrupted for a moment.
+                                .onTermination().call(() -> lease.release(kept))
                                 .subscribe().with(run::done, run::stopped);
                         return run;
                     }).subscribe().with(launched::complete, launched::completeExceptionally);
@@ -223,7 +227,7 @@ public class DuplicateRepair {
         return Optional.ofNullable(runs.get(runId));
     }
 
-    private Uni<RepairReport> work(RepairRun run, RepairLease.Kept kept, boolean releaseAtEnd) {
+    private Uni<RepairReport> work(RepairRun run, RepairLease.Kept kept, boolean recordProgress) {
         long started = System.nanoTime();
         Tally tally = new Tally(config.reportLimit());
         return archive.ensureIndexes()
@@ -233,15 +237,12 @@ public class DuplicateRepair {
                             run.usersSeen.incrementAndGet();
                             return repairUser(group, run.runId(), tally, kept, 0)
                                     .invoke(() -> run.usersRepaired.set(tally.usersRepaired))
-                                    .call(() -> releaseAtEnd
+                                    .call(() -> recordProgress
                                             ? recorded.progressed(kept, run.progress(), false,
                                                     () -> tally.usersRepaired + " users were repaired")
                                             : Uni.createFrom().voidItem());
                         })
                         .collect().last())
-                .onTermination().call((ignored, failure, cancelled) -> releaseAtEnd
-                        ? lease.release(kept)
-                        : Uni.createFrom().voidItem())
                 .chain(() -> index.ensure())
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(status -> tally.report(run.runId(), false, status, started, kept.takenOver()))

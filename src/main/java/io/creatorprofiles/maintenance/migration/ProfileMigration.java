@@ -131,6 +131,8 @@ public class ProfileMigration {
                                                 ? MaintenanceRuns.State.LEASE_LOST
                                                 : MaintenanceRuns.State.FAILED,
                                         tally.progress(), failure.getMessage(), null))
+                                // Released only once the end is recorded (see DuplicateRepair#start).
+                                .onTermination().call(() -> lease.release(kept))
                                 .subscribe().with(started.finished()::complete,
                                         started.finished()::completeExceptionally);
                         return started;
@@ -174,7 +176,6 @@ public class ProfileMigration {
                     }
                 })
                 .chain(() -> underLease(runId, tally, kept))
-                .onTermination().call(() -> lease.release(kept))
                 // This instance's write gate opens now rather than at the index bean's next data recheck.
                 .call(() -> index.ensure())
                 .chain(() -> Uni.combine().all().unis(store.countPending(), scan.summary()).asTuple())
