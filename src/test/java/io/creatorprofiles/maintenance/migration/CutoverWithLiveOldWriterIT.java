@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.bson.BsonInvalidOperationException;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -85,10 +86,15 @@ class CutoverWithLiveOldWriterIT {
             profiles().updateOne(Filters.eq("userId", new ObjectId(user)),
                     Updates.combine(Updates.set("gallery", newGallery), Updates.set("updatedAt", new Date())),
                     new UpdateOptions().upsert(true));
-        } catch (MongoException refused) {
-            // FerretDB 1.24's unique index holds ObjectId("x") and "x" as one key: there is no second copy to merge.
-            assumeFalse(TestMongo.current().isFerretDb(), "FerretDB refused the old writer's second copy");
-            throw refused;
+        } catch (MongoException | BsonInvalidOperationException refused) {
+            // FerretDB 1.24's unique index holds ObjectId("x") and "x" as one key: it refuses the upsert with E11000 in
+            // writeErrors and leaves "n" out of its answer, which the driver cannot read. No second copy to merge.
+            if (!TestMongo.current().isFerretDb()) {
+                throw refused;
+            }
+            assertEquals(1, profiles().countDocuments(Filters.in("userId", CanonicalUserId.storedForms(user))),
+                    "the refused upsert wrote nothing");
+            assumeFalse(true, "FerretDB 1.24 refused the old writer's second copy");
         }
         assertEquals(2, profiles().countDocuments(Filters.in("userId", CanonicalUserId.storedForms(user))),
                 "the old writer's upsert made a second, partial copy");
