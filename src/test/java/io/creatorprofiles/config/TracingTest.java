@@ -6,15 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,12 +46,30 @@ import io.quarkus.test.junit.TestProfile;
 class TracingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path JSON_LOG = Path.of("target", "tracing-test", "json-" + ProcessHandle.current().pid() + ".log")
+            .toAbsolutePath();
+    private static final String UNREADABLE_USER = "traced-unreadable";
+
+    @Inject
+    ProfileStore store;
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    @BeforeEach
+    void clean() {
+        CleanProfiles.reset(store, index);
+    }
 
     public static class WithEndpoint implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // Export each batch at once rather than every 5 s.
-            return Map.of("quarkus.otel.bsp.schedule.delay", "10ms");
+            // Export each batch at once rather than every 5 s. Log lines also go, as JSON with the MDC (the production
+            // format, docs/deploy.md), to a file the test reads.
+            return Map.of("quarkus.otel.bsp.schedule.delay", "10ms",
+                    "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.path", JSON_LOG.toString(),
+                    "quarkus.log.file.json.enabled", "true");
         }
 
         @Override
@@ -61,5 +95,48 @@ class TracingTest {
             assertEquals(server.spanId(), command.parentSpanId(), command + " is not a child of " + server);
         }
         assertTrue(commands.stream().allMatch(c -> !c.name().isEmpty()), commands.toString());
+    }
+
+    /**
+     * A request whose handling logs (a stored profile this service cannot read: one WARN, answered 503): the JSON line
+     * carries the request's trace id and span id in its MDC, the ids of the HTTP span the OTLP receiver got.
+     */
+    @Test
+    void aLineLoggedWhileARequestIsHandledCarriesItsTraceId() throws Exception {
+        Date at = new Date(1_700_000_000_000L);
+        store.insert(List.of(new Document("_id", new ObjectId()).append("userId", UNREADABLE_USER)
+                .append("personalInfo", new Document("displayName", "Odd")).append("gallery", List.of())
+                .append("createdAt", at).append("updatedAt", at).append("version", "7")));
+
+        // The caller's trace (W3C traceparent): the request's server span joins it, so its trace id is known here.
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        given().auth().oauth2(Tokens.user(UNREADABLE_USER)).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .get("/api/profiles/me").then().statusCode(503);
+
+        OtlpSpans server = await().atMost(WAIT).until(() -> OtlpSpans.of(OtlpReceiver.EXPORTS).stream()
+                .filter(s -> s.kind() == OtlpSpans.KIND_SERVER && s.traceId().equals(traceId)).findFirst()
+                .orElse(null), s -> s != null);
+        assertEquals("GET /api/profiles/me", server.name());
+        List<JsonNode> lines = await().atMost(WAIT).until(() -> jsonLinesNaming(UNREADABLE_USER),
+                found -> !found.isEmpty());
+        for (JsonNode line : lines) {
+            assertEquals(traceId, line.path("mdc").path("traceId").asText(), line.toString());
+            assertEquals(server.spanId(), line.path("mdc").path("spanId").asText(), line.toString());
+        }
+    }
+
+    private static List<JsonNode> jsonLinesNaming(String text) throws Exception {
+        if (!Files.exists(JSON_LOG)) {
+            return List.of();
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(JSON_LOG, StandardCharsets.UTF_8)) {
+            JsonNode parsed = json.readTree(line); // every line is JSON, or this throws
+            if (parsed.path("message").asText().contains(text)) {
+                lines.add(parsed);
+            }
+        }
+        return lines;
     }
 }
