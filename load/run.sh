@@ -10,6 +10,9 @@
 #   --jar PATH                       use this target/quarkus-app/quarkus-run.jar instead of packaging HEAD
 #   --runner PATH                    run this native executable (target/*-runner of ./mvnw package -Dnative) instead
 #   --app-opts "..."                 options for every instance, before its arguments (-Xmx128m, -XX:MaxRAM=512m, ...)
+#   --memory-limit SIZE              run each instance in a memory cgroup of its own with this limit (512M: the
+#                                    Deployment's), as its container would; reports each cgroup's peak use and OOM
+#                                    kills, and fails when an instance was killed. Needs a writable cgroup (root).
 #   --instances N (3)                instances of the app, one database; requests go to them round robin
 #   --scenarios LIST                 comma-separated (default hot-user,many-users,steady)
 #   --out DIR                        results (default: a new temporary directory)
@@ -24,7 +27,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 
-server=embedded mongo_uri= jar= runner= app_opts= scenarios=hot-user,many-users,steady out= instances=3
+server=embedded mongo_uri= jar= runner= app_opts= memory_limit= scenarios=hot-user,many-users,steady out= instances=3
 warmup=10s hot_requests=500 users=100 writes=20 concurrency=0 steady_duration=30s steady_rate=0 user_pool=200
 while (($# > 0)); do
   case $1 in
@@ -33,6 +36,7 @@ while (($# > 0)); do
     --jar) jar=$2; shift ;;
     --runner) runner=$2; shift ;;
     --app-opts) app_opts=$2; shift ;;
+    --memory-limit) memory_limit=$2; shift ;;
     --instances) instances=$2; shift ;;
     --scenarios) scenarios=$2; shift ;;
     --out) out=$2; shift ;;
@@ -44,7 +48,7 @@ while (($# > 0)); do
     --steady-rate) steady_rate=$2; shift ;;
     --user-pool) user_pool=$2; shift ;;
     --warmup) warmup=$2; shift ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -58,6 +62,41 @@ case $server in embedded|ferretdb|uri) ;; *) die "--server must be embedded, fer
 if [[ $server == uri ]]; then
   [[ $mongo_uri =~ ^mongodb://127\.0\.0\.1(:[0-9]+)?(/.*)?$ ]] || die "--mongo-uri must be mongodb://127.0.0.1[:port][/...]"
 fi
+
+# Memory cgroups (v2, or v1's memory hierarchy) below this process's own, one per instance, when --memory-limit is set.
+cgroup_base= cgroup_version= limit_bytes=
+if [[ -n $memory_limit ]]; then
+  [[ $memory_limit =~ ^[1-9][0-9]*[KMG]?$ ]] || die "--memory-limit must be a size such as 512M"
+  limit_bytes=$(numfmt --from=iec "$memory_limit")
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    cgroup_version=2 cgroup_base=/sys/fs/cgroup$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
+  else
+    cgroup_version=1 cgroup_base=/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
+  fi
+  cgroup_base=${cgroup_base%/}
+  mkdir "$cgroup_base/creator-profiles-load-$$-probe" 2>/dev/null && rmdir "$cgroup_base/creator-profiles-load-$$-probe" ||
+    die "--memory-limit: cannot create a memory cgroup under $cgroup_base (needs root and a writable cgroup hierarchy)"
+fi
+cgroup_dir() { echo "$cgroup_base/creator-profiles-load-$$-$1"; }
+make_cgroup() { # instance number: a cgroup limited to $limit_bytes, swap included
+  local dir; dir=$(cgroup_dir "$1")
+  mkdir "$dir" || return 1
+  if [[ $cgroup_version == 2 ]]; then
+    echo "$limit_bytes" >"$dir/memory.max" && { echo 0 >"$dir/memory.swap.max" 2>/dev/null || true; }
+  else
+    echo "$limit_bytes" >"$dir/memory.limit_in_bytes" && { echo "$limit_bytes" >"$dir/memory.memsw.limit_in_bytes" 2>/dev/null || true; }
+  fi
+}
+cgroup_peak_kib() { # v1's max_usage_in_bytes, v2's memory.peak (kernel 5.19+): the cgroup's highest charge, page cache included
+  local dir; dir=$(cgroup_dir "$1")
+  local f=$dir/memory.max_usage_in_bytes; [[ $cgroup_version == 2 ]] && f=$dir/memory.peak
+  [[ -r $f ]] && echo $(($(cat "$f") / 1024)) || echo unknown
+}
+cgroup_oom_kills() {
+  local dir; dir=$(cgroup_dir "$1")
+  local f=$dir/memory.oom_control; [[ $cgroup_version == 2 ]] && f=$dir/memory.events
+  awk '$1 == "oom_kill" {print $2; found = 1} END {if (!found) print "unknown"}' "$f" 2>/dev/null || echo unknown
+}
 
 out=${out:-$(mktemp -d "${TMPDIR:-/tmp}/creator-profiles-load.XXXXXX")}
 mkdir -p "$out"
@@ -81,6 +120,7 @@ cleanup() {
   for i in "${!APP_PIDS[@]}"; do stop_pid "${APP_PIDS[$i]}" "app #$((i + 1))"; done
   stop_pid "$MONGO_PID" "StandaloneMongoServer"
   if [[ -n $FERRET_STARTED ]]; then FERRETDB_STATE=$out/ferretdb "$REPO/scripts/ferretdb.sh" stop; fi
+  if [[ -n $memory_limit ]]; then for ((n = 1; n <= instances; n++)); do rmdir "$(cgroup_dir "$n")" 2>/dev/null; done; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -156,10 +196,17 @@ for ((n = 1; n <= instances; n++)); do
   port=$(free_port)
   mgmt_port=$(free_port) # health and metrics: the production build serves them on the management port only
   log "starting instance #$n of $artifact on 127.0.0.1:$port (management $mgmt_port), database $db"
+  launch=()
+  if [[ -n $memory_limit ]]; then
+    make_cgroup "$n" || die "could not make the memory cgroup $(cgroup_dir "$n")"
+    # The shell joins the cgroup, then becomes the app: everything the app ever allocates is charged to it.
+    launch=(bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$(cgroup_dir "$n")")
+    log "instance #$n in memory cgroup $(cgroup_dir "$n"), limit $memory_limit"
+  fi
   MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
     JWT_PUBLIC_KEY_LOCATION=$REPO/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
     QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
-    "${app_cmd[@]}" >"$out/app-$n.log" 2>&1 &
+    "${launch[@]}" "${app_cmd[@]}" >"$out/app-$n.log" 2>&1 &
   APP_PIDS+=($!) STARTED_NS+=("$(date +%s%N)")
   ports+=("$port") mgmt_ports+=("$mgmt_port") bases+=("http://127.0.0.1:$port") metrics+=("http://127.0.0.1:$mgmt_port")
 done
@@ -228,6 +275,20 @@ done
 {
   for ((n = 1; n <= instances; n++)); do echo "rss_at_end_kib_$n=$(rss_kib "${APP_PIDS[$((n - 1))]}")"; done
   echo "loadavg_at_end=$(cat /proc/loadavg)"
+  if [[ -n $memory_limit ]]; then
+    echo "memory_limit=$memory_limit"
+    for ((n = 1; n <= instances; n++)); do
+      echo "cgroup_peak_kib_$n=$(cgroup_peak_kib "$n")"; echo "cgroup_oom_kills_$n=$(cgroup_oom_kills "$n")"
+    done
+  fi
 } >>"$out/run.env"
+if [[ -n $memory_limit ]]; then
+  for ((n = 1; n <= instances; n++)); do
+    alive=yes; kill -0 "${APP_PIDS[$((n - 1))]}" 2>/dev/null || alive=no
+    oom=$(cgroup_oom_kills "$n")
+    log "instance #$n under a $memory_limit limit: cgroup peak $(($(cgroup_peak_kib "$n") / 1024)) MiB (page cache included), OOM kills $oom, alive at the end: $alive"
+    [[ $alive == yes && $oom == 0 ]] || rc=1
+  done
+fi
 log "done: results in $out (exit $rc)"
 exit "$rc"
