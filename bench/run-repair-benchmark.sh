@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Duplicate-repair benchmark; results and machine in docs/benchmarks.md.
 # Seeds 110,000 profiles (every tenth user with 2-4 copies) into an embedded mongo-java-server (or BENCH_MONGODB_URI),
-# times one plain full scan, then runs the packaged jar's `repair --apply` in its own JVM with -Xmx$BENCH_XMX.
-#   bench/run-repair-benchmark.sh [profiles]  env: BENCH_XMX (default 128m), BENCH_MONGODB_URI, SKIP_PACKAGE=1,
+# times one plain full scan, then runs the packaged jar's `repair --apply` in its own JVM with -Xmx$BENCH_XMX (or,
+# with BENCH_RUNNER=target/<name>-runner, that native executable of the same commit with the same -Xmx).
+#   bench/run-repair-benchmark.sh [profiles]  env: BENCH_XMX (default 128m), BENCH_RUNNER, BENCH_MONGODB_URI, SKIP_PACKAGE=1,
 #   BENCH_LOOKUP_INDEX=true|false (default: true on the embedded server; see BenchSupport.addLookupIndex)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +13,4 @@ if [[ "${SKIP_PACKAGE:-0}" != 1 ]]; then
 fi
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  -Dbench.profiles="$PROFILES" -Dbench.xmx="${BENCH_XMX:-128m}" -Dbench.lookupIndex="${BENCH_LOOKUP_INDEX:-}" io.creatorprofiles.bench.RepairBenchmark
+  -Dbench.profiles="$PROFILES" -Dbench.xmx="${BENCH_XMX:-128m}" -Dbench.runner="${BENCH_RUNNER:-}" -Dbench.lookupIndex="${BENCH_LOOKUP_INDEX:-}" io.creatorprofiles.bench.RepairBenchmark

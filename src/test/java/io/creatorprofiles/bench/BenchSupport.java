@@ -42,6 +42,20 @@ final class BenchSupport {
     }
 
     /** The largest heap occupancy before a collection, in MB, from a {@code -Xlog:gc} file. */
+    /** A field of /proc/PID/status in KiB (VmRSS, VmHWM), 0 once the process is gone. */
+    static long statusKib(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException gone) {
+            return 0;
+        }
+        return 0;
+    }
+
     static long peakHeapMb(Path gcLog) throws Exception {
         Pattern before = Pattern.compile(" (\\d+)M->\\d+M\\(\\d+M\\)");
         long peak = 0;

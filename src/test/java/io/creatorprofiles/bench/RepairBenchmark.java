@@ -33,8 +33,9 @@ import io.creatorprofiles.testing.FaultInjectingBackend;
 /**
  * Not a test: bench/run-repair-benchmark.sh runs it. Seeds PROFILES profiles, 10% of the users duplicated, into an
  * embedded mongo-java-server (or BENCH_MONGODB_URI), times one plain full scan, then runs the packaged service's
- * {@code repair --apply} as a separate JVM with the given -Xmx (a Kubernetes Job), times it, checks the result and
- * reads the repair JVM's peak heap from its GC log. The commands the server received during the repair are counted by
+ * {@code repair --apply} as a separate JVM with the given -Xmx (a Kubernetes Job), or the native executable named by
+ * {@code bench.runner}, times it, checks the result and reads the repair JVM's peak heap from its GC log and the
+ * process's peak RSS. The commands the server received during the repair are counted by
  * the embedded server itself, or read from FerretDB's request counters when BENCH_FERRETDB_METRICS names its metrics
  * page (bench/ferretdb-postgresql.sh sets it).
  */
@@ -44,6 +45,8 @@ public final class RepairBenchmark {
         int profiles = Integer.parseInt(System.getProperty("bench.profiles", "110000"));
         String xmx = System.getProperty("bench.xmx", "128m");
         Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
+        String runnerPath = System.getProperty("bench.runner", "");
+        Path runner = runnerPath.isBlank() ? null : Path.of(runnerPath).toAbsolutePath();
         String external = System.getenv("BENCH_MONGODB_URI");
         String ferretDbMetrics = System.getenv("BENCH_FERRETDB_METRICS");
         MongoServer server = null;
@@ -80,33 +83,48 @@ public final class RepairBenchmark {
             System.out.printf("plain full scan: %d documents in %.2f s%n", counted, scanSeconds);
 
             Path gcLog = Files.createTempFile("repair-gc", ".log");
-            List<String> command = List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog,
-                    "-Dquarkus.mongodb.connection-string=" + uri, "-Dquarkus.mongodb.database=" + database,
+            List<String> command = new ArrayList<>(runner == null
+                    ? List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog)
+                    : List.of(runner.toString(), "-Xmx" + xmx));
+            command.addAll(List.of("-Dquarkus.mongodb.connection-string=" + uri, "-Dquarkus.mongodb.database=" + database,
                     "-Dquarkus.http.port=0", "-Djwt.public-key-location=dev-keys/publicKey.pem",
                     "-Djwt.issuer=https://bench.local", "-Dquarkus.log.level=WARN",
                     "-Dprofiles.duplicates.command-timeout=30m", "-Dprofiles.duplicates.report-limit=20",
                     // As the Job manifest sets it: one aggregation over the whole collection may outlast 30 s.
                     "-Dquarkus.mongodb.read-timeout=10m",
-                    "-jar", jar.toString(), "repair", "--apply");
+                    "repair", "--apply"));
+            if (runner == null) {
+                command.addAll(command.size() - 2, List.of("-jar", jar.toString()));
+            }
             Map<String, Integer> commandsBefore = backend != null ? backend.commandCounts()
                     : ferretDbMetrics != null ? ferretDbRequests(ferretDbMetrics) : Map.of();
             long repairStart = System.nanoTime();
             Process repair = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(Path.of("target/bench-repair.out").toFile()).start();
-            if (!repair.waitFor(30, TimeUnit.MINUTES)) {
+            long peakRssKib = 0;
+            // The process's peak resident set (VmHWM), read until it exits: for the executable, which has no GC log.
+            for (long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30); repair.isAlive()
+                    && System.nanoTime() < deadline;) {
+                peakRssKib = Math.max(peakRssKib, BenchSupport.statusKib(repair.pid(), "VmHWM"));
+                repair.waitFor(100, TimeUnit.MILLISECONDS);
+            }
+            if (!repair.waitFor(1, TimeUnit.SECONDS)) {
                 repair.destroyForcibly();
                 throw new IllegalStateException("repair did not finish in 30 minutes");
             }
             double repairSeconds = (System.nanoTime() - repairStart) / 1e9;
             long left = coll.countDocuments();
             long archived = db.getCollection("creator_profiles_archive").countDocuments();
-            System.out.printf("repair --apply (separate JVM, -Xmx%s): exit %d in %.2f s (JVM start included)%n", xmx,
-                    repair.exitValue(), repairSeconds);
+            System.out.printf("repair --apply (%s, -Xmx%s): exit %d in %.2f s (process start included)%n",
+                    runner == null ? "separate JVM" : "native executable", xmx, repair.exitValue(), repairSeconds);
             System.out.printf("after: %d profiles (expected %d), %d archive entries (>= %d surplus)%n", left, users,
                     archived, total - users);
             System.out.printf("ratio repair / plain full scan: %.1f%n", repairSeconds / scanSeconds);
-            System.out.printf("repair JVM peak heap used (largest heap before a GC, from %s): %d MB of %s%n", gcLog,
-                    BenchSupport.peakHeapMb(gcLog), xmx);
+            if (runner == null) {
+                System.out.printf("repair JVM peak heap used (largest heap before a GC, from %s): %d MB of %s%n", gcLog,
+                        BenchSupport.peakHeapMb(gcLog), xmx);
+            }
+            System.out.printf("repair process peak RSS (VmHWM, read every 100 ms): %d MiB%n", peakRssKib / 1024);
             if (backend != null) {
                 printRoundTrips(commandsBefore, backend.commandCounts(), duplicatedUsers);
             } else if (ferretDbMetrics != null) {
