@@ -4,7 +4,7 @@
 #   deploy/render.sh overlays/prod my-prod.env | kubectl apply -f -
 #   deploy/render.sh jobs/duplicate-repair my-prod.env | kubectl create -n creator-profiles -f -
 #   deploy/render.sh overlays/dev                     (its values are committed in the overlay)
-# VALUES is a KEY=VALUE file with exactly the keys of overlays/prod/environment.env.example (components/environment):
+# VALUES is a KEY=VALUE file (overlays/prod/environment.env.example shows every key; components/environment):
 #   IMAGE         the image by digest: <registry>/<path>@sha256:<64 hex digits> (a tag can move; a digest cannot)
 #   VERSION       the release the image was built from (the pods' app.kubernetes.io/version)
 #   INSTANCE      this installation's name, e.g. creator-profiles-prod (the pods' app.kubernetes.io/instance)
@@ -13,9 +13,12 @@
 #   INGRESS_NAMESPACE, MONITORING_NAMESPACE  the namespaces that may reach the API port and the management port
 #   MONGODB_CIDR  where MongoDB is (the egress policy's destination; an in-cluster MongoDB: see overlays/dev)
 #   RUNBOOK_URL   https URL of docs/runbook.md as this environment's on-call reads it (the alerts' runbook_url)
-# A missing, empty, unknown or placeholder key (example.com/.org/.net) fails before anything is rendered, naming the
-# key; the rendered objects are refused too when any of them still names an example domain. Exit 0 with the objects
-# on stdout, 1 with the reasons on stderr, 2 on wrong usage.
+# and, only where the kustomization uses the component that takes them:
+#   PROMETHEUS_SELECTOR  (components/monitoring) the labels the Prometheus selects PodMonitors and PrometheusRules by
+#                 (its podMonitorSelector and ruleSelector), key=value[,key=value...], e.g. release=kube-prometheus-stack
+# A missing (where required), empty, unknown or placeholder key (example.com/.org/.net) fails before anything is
+# rendered, naming the key; the rendered objects are refused too when any of them still names an example domain.
+# Exit 0 with the objects on stdout, 1 with the reasons on stderr, 2 on wrong usage.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage() { echo "usage: deploy/render.sh KUSTOMIZATION [VALUES]   (KUSTOMIZATION relative to deploy/kubernetes)" >&2; exit 2; }
@@ -25,10 +28,32 @@ target=${1%/}
 values=${2:-}
 placeholder='example\.(com|org|net)'
 keys="IMAGE VERSION INSTANCE JWT_ISSUER JWT_AUDIENCE INGRESS_NAMESPACE MONITORING_NAMESPACE MONGODB_CIDR RUNBOOK_URL"
+component_keys=(monitoring:PROMETHEUS_SELECTOR)
+label_key='([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'
+label_value='[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'
 
-if grep -q '^ *- environment.env$' "$here/kubernetes/$target/kustomization.yaml"; then
+# The kustomizations the target is built from, itself first, as paths under deploy/kubernetes: where environment.env
+# is read, and which components (so which keys) it uses.
+includes() { # dir under deploy/kubernetes
+  local entry
+  echo "$1"
+  sed -nE 's/^ *- +([^ #]+) *(#.*)?$/\1/p' "$here/kubernetes/$1/kustomization.yaml" | while read -r entry; do
+    [[ -f $here/kubernetes/$1/$entry/kustomization.yaml ]] &&
+      includes "$(realpath --relative-to="$here/kubernetes" "$here/kubernetes/$1/$entry")"
+  done
+}
+built_from=$(includes "$target" | sort -u)
+takes_values=$(while read -r dir; do
+  grep -q '^ *- environment.env$' "$here/kubernetes/$dir/kustomization.yaml" && echo "$dir"; done <<<"$built_from")
+required=$keys known=$keys
+for entry in "${component_keys[@]}"; do
+  known+=" ${entry#*:}"
+  grep -qx "components/${entry%%:*}" <<<"$built_from" && required+=" ${entry#*:}"
+done
+
+if [[ -n $takes_values ]] || grep -qx components/monitoring <<<"$built_from"; then
   [[ -n $values ]] || { echo "render: $target needs this environment's values: deploy/render.sh $target VALUES" \
-    "(keys $keys; see deploy/kubernetes/overlays/prod/environment.env.example)" >&2; exit 1; }
+    "(keys $required; see deploy/kubernetes/overlays/prod/environment.env.example)" >&2; exit 1; }
   [[ -r $values ]] || { echo "render: cannot read $values" >&2; exit 1; }
   problems=()
   declare -A seen=()
@@ -53,13 +78,16 @@ if grep -q '^ *- environment.env$' "$here/kubernetes/$target/kustomization.yaml"
           problems+=("set MONGODB_CIDR to the MongoDB hosts' address range (a.b.c.d/n, not everything), not '$value'") ;;
       RUNBOOK_URL)
         [[ $value =~ ^https://[^/]+ ]] || problems+=("set RUNBOOK_URL to the https URL of the runbook page, not '$value'") ;;
-      *) problems+=("unknown key $key (the keys are $keys)"); continue ;;
+      PROMETHEUS_SELECTOR)
+        [[ $value =~ ^$label_key=$label_value(,$label_key=$label_value)*$ ]] ||
+          problems+=("set PROMETHEUS_SELECTOR to the labels your Prometheus selects PodMonitors and PrometheusRules by (key=value[,key=value]), not '$value'") ;;
+      *) problems+=("unknown key $key (the keys are $known)"); continue ;;
     esac
     [[ -z ${seen[$key]:-} ]] || problems+=("$key is set twice")
     seen[$key]=1
     if [[ $value =~ $placeholder ]]; then problems+=("set $key: '$value' is a placeholder (example domain)"); fi
   done <"$values"
-  for key in $keys; do
+  for key in $required; do
     [[ -n ${seen[$key]:-} ]] || problems+=("set $key (missing from $values)")
   done
   if ((${#problems[@]})); then
@@ -71,7 +99,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/render.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -r "$here/kubernetes" "$work/kubernetes"
-[[ -z $values ]] || cp "$values" "$work/kubernetes/$target/environment.env"
+for dir in $takes_values; do cp "$values" "$work/kubernetes/$dir/environment.env"; done
 # The PrometheusRule is the rules file under a PrometheusRule's spec; runbook_url from the repository's path to the
 # environment's page.
 runbook=$( [[ -n $values ]] && sed -n 's/^RUNBOOK_URL=//p' "$values" | tail -1)
@@ -81,6 +109,13 @@ runbook=$( [[ -n $values ]] && sed -n 's/^RUNBOOK_URL=//p' "$values" | tail -1)
   grep -v '^ *#' "$here/prometheus/creator-profiles-alerts.yaml" |
     sed -e "s|runbook_url: docs/runbook.md|runbook_url: ${runbook:-docs/runbook.md}|" -e 's/^/  /'
 } >"$work/kubernetes/components/monitoring/prometheusrule.yaml"
+# The labels the Prometheus selects, on the PodMonitor and the PrometheusRule (a JSON patch: the keys are the values'
+# own). Absent where the monitoring component is not used.
+selector=$( [[ -n $values ]] && sed -n 's/^PROMETHEUS_SELECTOR=//p' "$values" | tail -1)
+for label in ${selector//,/ }; do
+  key=${label%%=*}
+  printf -- '- op: add\n  path: /metadata/labels/%s\n  value: "%s"\n' "${key//\//\~1}" "${label#*=}"
+done >"$work/kubernetes/components/monitoring/prometheus-selector.yaml"
 kubectl kustomize "$work/kubernetes/$target" >"$work/rendered.yaml" 2>"$work/err" ||
   { sed "s|$work/||g" "$work/err" >&2; exit 1; }
 # Whatever the values, no rendered object may still carry an example domain (a base default, a forgotten patch).

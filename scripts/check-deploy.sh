@@ -89,8 +89,9 @@ elif grep -q 'environment.env' "$work/render.err"; then
 else
   fail "planted: overlays/prod without environment.env refused without naming it: $(cat "$work/render.err")"
 fi
-# Planted: environments with a tag, the example issuer, a key left out; each refused, naming the key.
-for planted in tag:IMAGE example-issuer:JWT_ISSUER no-audience:JWT_AUDIENCE; do
+# Planted: environments with a tag, the example issuer, a key left out, the Prometheus's selector labels left out while
+# the overlay uses the monitoring component; each refused, naming the key.
+for planted in tag:IMAGE example-issuer:JWT_ISSUER no-audience:JWT_AUDIENCE no-prometheus-selector:PROMETHEUS_SELECTOR; do
   file=tools/deploy-testdata/planted-${planted%%:*}.env key=${planted#*:}
   if deploy/render.sh overlays/prod "$file" >/dev/null 2>"$work/render.err"; then
     fail "planted $file rendered"
@@ -100,6 +101,18 @@ for planted in tag:IMAGE example-issuer:JWT_ISSUER no-audience:JWT_AUDIENCE; do
     fail "planted $file refused without naming $key: $(cat "$work/render.err")"
   fi
 done
+# The selector labels are the monitoring component's: a one-off Job renders without them.
+if deploy/render.sh jobs/migrate tools/deploy-testdata/planted-no-prometheus-selector.env >/dev/null 2>"$work/render.err"; then
+  pass "jobs/migrate renders without PROMETHEUS_SELECTOR (it has no monitoring objects)"
+else
+  fail "jobs/migrate refused without PROMETHEUS_SELECTOR, which only the monitoring component needs: $(cat "$work/render.err")"
+fi
+# The labels reach both objects the Prometheus selects.
+if [[ $(grep -c '^    release: kube-prometheus-stack$' "$work/render/overlays_prod.yaml") == 2 ]]; then
+  pass "PROMETHEUS_SELECTOR labels the PodMonitor and the PrometheusRule"
+else
+  fail "PROMETHEUS_SELECTOR (release=kube-prometheus-stack in $values) is not on both the PodMonitor and the PrometheusRule"
+fi
 # Planted: an example domain left in a base file (not in the values): the rendered objects are refused.
 cp -r deploy "$work/planted-deploy"
 sed -i 's|^  MONGODB_DATABASE: creator_profiles$|&\n  PROFILES_SOMETHING_URL: https://auth.example.com/|' \
