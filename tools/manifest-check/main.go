@@ -1,6 +1,7 @@
 // manifest-check decodes every Kubernetes object in the given multi-document YAML files (or stdin) strictly
 // against the upstream API types: an unknown or duplicated field, a wrong type, or a kind/apiVersion this tool
-// does not know fails the check. It prints one line per object and exits 1 on the first file with an error.
+// does not know fails the check. An HTTPRoute must also route the public API only (checkRoute). It prints one line
+// per object and exits 1 on the first file with an error.
 //
 //	kubectl kustomize deploy/kubernetes/overlays/prod | go run ./tools/manifest-check -
 package main
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -90,6 +92,11 @@ func checkFile(decoder runtime.Decoder, name string) error {
 			return fmt.Errorf("object %d: %w", objects+1, err)
 		}
 		objects++
+		if route, ok := obj.(*gatewayv1.HTTPRoute); ok {
+			if err := checkRoute(route); err != nil {
+				return fmt.Errorf("object %d, HTTPRoute %s: %w", objects, route.Name, err)
+			}
+		}
 		meta, _ := obj.(interface{ GetName() string })
 		objName := ""
 		if meta != nil {
@@ -114,4 +121,98 @@ func stripComments(doc []byte) []byte {
 		out.WriteByte('\n')
 	}
 	return out.Bytes()
+}
+
+// What a Gateway may reach: the public API, on the Service that lists ready pods only. The admin endpoints
+// (/api/admin/*) are reached by port-forward, the OpenAPI document and the management port not from outside at all.
+const (
+	publicPrefix  = "/api/profiles"
+	publicService = "creator-profiles"
+	publicPort    = 80
+)
+
+// checkRoute refuses an HTTPRoute that could send a request anywhere but the public API: every rule matches paths at
+// or below publicPrefix (PathPrefix or Exact; a match without a path matches everything), sends them to publicService
+// on publicPort only, and changes nothing but headers on the way (a rewrite or a mirror could send a public path
+// elsewhere).
+func checkRoute(route *gatewayv1.HTTPRoute) error {
+	if len(route.Spec.Rules) == 0 {
+		return errors.New("no rules: the route would send every path to nothing")
+	}
+	for i, rule := range route.Spec.Rules {
+		at := fmt.Sprintf("rule %d", i+1)
+		if len(rule.Matches) == 0 {
+			return fmt.Errorf("%s has no matches: it routes every path, not only %s", at, publicPrefix)
+		}
+		for _, match := range rule.Matches {
+			if err := checkPublicPath(match.Path); err != nil {
+				return fmt.Errorf("%s: %w", at, err)
+			}
+		}
+		if err := checkFilters(rule.Filters); err != nil {
+			return fmt.Errorf("%s: %w", at, err)
+		}
+		if len(rule.BackendRefs) == 0 {
+			return fmt.Errorf("%s has no backendRefs (want Service %s port %d)", at, publicService, publicPort)
+		}
+		for _, backend := range rule.BackendRefs {
+			ref := backend.BackendObjectReference
+			service := (ref.Group == nil || *ref.Group == "") && (ref.Kind == nil || *ref.Kind == "Service")
+			if !service || ref.Namespace != nil || string(ref.Name) != publicService || ref.Port == nil || *ref.Port != publicPort {
+				return fmt.Errorf("%s sends to %s, not the public Service %s port %d", at, describe(ref), publicService, publicPort)
+			}
+			if err := checkFilters(backend.Filters); err != nil {
+				return fmt.Errorf("%s, backend %s: %w", at, ref.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func checkPublicPath(path *gatewayv1.HTTPPathMatch) error {
+	if path == nil || path.Value == nil {
+		return fmt.Errorf("a match without a path matches every path, not only %s", publicPrefix)
+	}
+	kind := gatewayv1.PathMatchPathPrefix
+	if path.Type != nil {
+		kind = *path.Type
+	}
+	value := *path.Value
+	if kind != gatewayv1.PathMatchPathPrefix && kind != gatewayv1.PathMatchExact {
+		return fmt.Errorf("path match %s %q: only PathPrefix or Exact at or below %s", kind, value, publicPrefix)
+	}
+	below := value == publicPrefix || strings.HasPrefix(value, publicPrefix+"/")
+	if !below || strings.Contains(value, "..") || strings.Contains(value, "//") || strings.Contains(value, "%") {
+		return fmt.Errorf("path %s %q is not the public API (%s and below): it would expose other paths, /api/admin included",
+			kind, value, publicPrefix)
+	}
+	return nil
+}
+
+func checkFilters(filters []gatewayv1.HTTPRouteFilter) error {
+	for _, filter := range filters {
+		switch filter.Type {
+		case gatewayv1.HTTPRouteFilterRequestHeaderModifier, gatewayv1.HTTPRouteFilterResponseHeaderModifier:
+		default:
+			return fmt.Errorf("filter %s: only header modifiers (a rewrite, redirect, mirror or extension could send a path elsewhere)", filter.Type)
+		}
+	}
+	return nil
+}
+
+func describe(ref gatewayv1.BackendObjectReference) string {
+	kind, port := "Service", "no port"
+	if ref.Kind != nil {
+		kind = string(*ref.Kind)
+	}
+	if ref.Group != nil && *ref.Group != "" {
+		kind = string(*ref.Group) + "/" + kind
+	}
+	if ref.Port != nil {
+		port = fmt.Sprintf("port %d", *ref.Port)
+	}
+	if ref.Namespace != nil {
+		return fmt.Sprintf("%s %s/%s %s", kind, *ref.Namespace, ref.Name, port)
+	}
+	return fmt.Sprintf("%s %s %s", kind, ref.Name, port)
 }
