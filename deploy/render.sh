@@ -16,6 +16,9 @@
 # and, only where the kustomization uses the component that takes them:
 #   PROMETHEUS_SELECTOR  (components/monitoring) the labels the Prometheus selects PodMonitors and PrometheusRules by
 #                 (its podMonitorSelector and ruleSelector), key=value[,key=value...], e.g. release=kube-prometheus-stack
+#   GATEWAY_NAME, GATEWAY_NAMESPACE  (components/gateway-api) the Gateway the HTTPRoute attaches to
+#   API_HOSTNAME  (components/gateway-api) the host name clients call the API by
+#   GATEWAY_SECTION_NAME  (components/gateway-api, optional, may be empty) the Gateway's listener to attach to
 # A missing (where required), empty, unknown or placeholder key (example.com/.org/.net) fails before anything is
 # rendered, naming the key; the rendered objects are refused too when any of them still names an example domain.
 # Exit 0 with the objects on stdout, 1 with the reasons on stderr, 2 on wrong usage.
@@ -28,7 +31,9 @@ target=${1%/}
 values=${2:-}
 placeholder='example\.(com|org|net)'
 keys="IMAGE VERSION INSTANCE JWT_ISSUER JWT_AUDIENCE INGRESS_NAMESPACE MONITORING_NAMESPACE MONGODB_CIDR RUNBOOK_URL"
-component_keys=(monitoring:PROMETHEUS_SELECTOR)
+component_keys=(monitoring:PROMETHEUS_SELECTOR gateway-api:GATEWAY_NAME gateway-api:GATEWAY_NAMESPACE gateway-api:API_HOSTNAME)
+optional_keys=GATEWAY_SECTION_NAME
+dns_label='[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?'
 label_key='([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'
 label_value='[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'
 
@@ -45,7 +50,7 @@ includes() { # dir under deploy/kubernetes
 built_from=$(includes "$target" | sort -u)
 takes_values=$(while read -r dir; do
   grep -q '^ *- environment.env$' "$here/kubernetes/$dir/kustomization.yaml" && echo "$dir"; done <<<"$built_from")
-required=$keys known=$keys
+required=$keys known="$keys $optional_keys"
 for entry in "${component_keys[@]}"; do
   known+=" ${entry#*:}"
   grep -qx "components/${entry%%:*}" <<<"$built_from" && required+=" ${entry#*:}"
@@ -81,6 +86,15 @@ if [[ -n $takes_values ]] || grep -qx components/monitoring <<<"$built_from"; th
       PROMETHEUS_SELECTOR)
         [[ $value =~ ^$label_key=$label_value(,$label_key=$label_value)*$ ]] ||
           problems+=("set PROMETHEUS_SELECTOR to the labels your Prometheus selects PodMonitors and PrometheusRules by (key=value[,key=value]), not '$value'") ;;
+      GATEWAY_NAME | GATEWAY_NAMESPACE)
+        [[ $value =~ ^$dns_label(\.$dns_label)*$ && ${#value} -le 253 ]] ||
+          problems+=("set $key to the Gateway's $( [[ $key == GATEWAY_NAME ]] && echo name || echo namespace) (a-z, 0-9, -, .), not '$value'") ;;
+      GATEWAY_SECTION_NAME)
+        [[ -z $value || $value =~ ^$dns_label(\.$dns_label)*$ ]] ||
+          problems+=("set GATEWAY_SECTION_NAME to the name of the Gateway's listener, or leave it empty, not '$value'") ;;
+      API_HOSTNAME)
+        [[ $value =~ ^(\*\.)?$dns_label(\.$dns_label)+$ && ! $value =~ ^[0-9.]+$ ]] ||
+          problems+=("set API_HOSTNAME to the host name clients call the API by (lowercase, with a dot; no IP, no port), not '$value'") ;;
       *) problems+=("unknown key $key (the keys are $known)"); continue ;;
     esac
     [[ -z ${seen[$key]:-} ]] || problems+=("$key is set twice")
@@ -93,6 +107,11 @@ if [[ -n $takes_values ]] || grep -qx components/monitoring <<<"$built_from"; th
   if ((${#problems[@]})); then
     printf 'render: %s\n' "${problems[@]}" >&2
     exit 1
+  fi
+  value_of() { sed -n "s/^$1=//p" "$values" | tail -1; }
+  if grep -qx components/gateway-api <<<"$built_from" && [[ $(value_of INGRESS_NAMESPACE) != "$(value_of GATEWAY_NAMESPACE)" ]]; then
+    echo "render: note: only INGRESS_NAMESPACE ($(value_of INGRESS_NAMESPACE)) reaches the API port, not GATEWAY_NAMESPACE" \
+      "($(value_of GATEWAY_NAMESPACE)): right only if the gateway's proxies run in $(value_of INGRESS_NAMESPACE)" >&2
   fi
 fi
 
@@ -116,6 +135,10 @@ for label in ${selector//,/ }; do
   key=${label%%=*}
   printf -- '- op: add\n  path: /metadata/labels/%s\n  value: "%s"\n' "${key//\//\~1}" "${label#*=}"
 done >"$work/kubernetes/components/monitoring/prometheus-selector.yaml"
+# The Gateway's listener, when the environment names one (the committed file attaches to every listener).
+section=$( [[ -n $values ]] && sed -n 's/^GATEWAY_SECTION_NAME=//p' "$values" | tail -1)
+[[ -z $section ]] || printf -- '- op: add\n  path: /spec/parentRefs/0/sectionName\n  value: %s\n' "$section" \
+  >"$work/kubernetes/components/gateway-api/section-name.yaml"
 kubectl kustomize "$work/kubernetes/$target" >"$work/rendered.yaml" 2>"$work/err" ||
   { sed "s|$work/||g" "$work/err" >&2; exit 1; }
 # Whatever the values, no rendered object may still carry an example domain (a base default, a forgotten patch).

@@ -3,7 +3,8 @@
 #   1. every kustomization (overlays and one-off Jobs) renders with kubectl's built-in kustomize (deploy/render.sh, the
 #      prod overlay and the Jobs with CI's environment values; render.sh refuses any rendered object naming an example
 #      domain); the prod overlay without its values, and values with a placeholder, a tag or a key missing, are refused;
-#   2. every rendered object decodes strictly against the upstream Kubernetes API types (tools/manifest-check);
+#   2. every rendered object decodes strictly against the upstream Kubernetes API types (tools/manifest-check), and an
+#      HTTPRoute routes the public API only;
 #   3. the Prometheus rules pass `promtool check rules` and their unit tests (`promtool test rules`); a copy with each
 #      alert made wrong in turn must fail them;
 #   4. both Dockerfiles pass hadolint at warning level;
@@ -112,6 +113,22 @@ if [[ $(grep -c '^    release: kube-prometheus-stack$' "$work/render/overlays_pr
   pass "PROMETHEUS_SELECTOR labels the PodMonitor and the PrometheusRule"
 else
   fail "PROMETHEUS_SELECTOR (release=kube-prometheus-stack in $values) is not on both the PodMonitor and the PrometheusRule"
+fi
+# The gateway's keys are components/gateway-api's: required where it is used (overlays/prod-gateway-api), named when
+# missing; the route attaches to the listener GATEWAY_SECTION_NAME names.
+grep -v '^API_HOSTNAME=' "$values" >"$work/planted-no-hostname.env"
+if deploy/render.sh overlays/prod-gateway-api "$work/planted-no-hostname.env" >/dev/null 2>"$work/render.err"; then
+  fail "planted: overlays/prod-gateway-api rendered without API_HOSTNAME"
+elif grep -q 'set API_HOSTNAME' "$work/render.err"; then
+  pass "planted: overlays/prod-gateway-api without API_HOSTNAME refused: $(grep -m1 'set API_HOSTNAME' "$work/render.err")"
+else
+  fail "planted: overlays/prod-gateway-api without API_HOSTNAME refused without naming it: $(cat "$work/render.err")"
+fi
+section=$(sed -n 's/^GATEWAY_SECTION_NAME=//p' "$values")
+if grep -qx "    sectionName: $section" "$work/render/overlays_prod-gateway-api.yaml"; then
+  pass "the HTTPRoute attaches to the Gateway's listener $section (GATEWAY_SECTION_NAME)"
+else
+  fail "the HTTPRoute of overlays/prod-gateway-api does not name the listener GATEWAY_SECTION_NAME=$section"
 fi
 # Planted: an example domain left in a base file (not in the values): the rendered objects are refused.
 cp -r deploy "$work/planted-deploy"
