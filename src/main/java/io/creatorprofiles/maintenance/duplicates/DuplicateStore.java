@@ -292,11 +292,6 @@ public class DuplicateStore {
                 Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
     }
 
-    /** Deletes a loser only if it is unchanged since it was read; false when it changed or was already gone. */
-    public Uni<Boolean> deleteIfUnchanged(ProfileCopy loser) {
-        return deleteAllIfUnchanged(List.of(loser)).map(deleted -> deleted == 1);
-    }
-
     /**
      * Deletes each loser only if it is unchanged since it was read, in one unordered bulk write; answers how many
      * went. One that changed or is gone stays (or stays gone); the caller's next pass reads again.
@@ -337,12 +332,5 @@ public class DuplicateStore {
         return ProfileCollections.available(profiles().find(CanonicalUserId.unsupported(), new FindOptions()
                 .projection(Projections.include("_id", CreatorProfile.USER_ID)).sort(Sorts.ascending("_id"))
                 .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());
-    }
-
-    /** The plain full scan the benchmark compares against: every document read, nothing kept. */
-    public Uni<Long> countByFullScan() {
-        return ProfileCollections.available(profiles()
-                .find(new Document(), new FindOptions().projection(Projections.include("_id")).batchSize(1000))
-                .collect().with(java.util.stream.Collectors.counting()));
     }
 }

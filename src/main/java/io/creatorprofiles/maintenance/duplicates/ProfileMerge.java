@@ -17,6 +17,7 @@ import org.bson.Document;
 
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.GalleryRequest;
 
 /**
  * Folds the copies of one user's profile into the survivor ({@link SurvivorRule}: the oldest copy, whose {@code _id}
@@ -44,8 +45,8 @@ import io.creatorprofiles.profile.CreatorProfile;
  */
 public final class ProfileMerge {
 
-    /** The API's own limit on a gallery (GalleryRequest): a merge never writes a profile the API could not. */
-    public static final int GALLERY_LIMIT = 50;
+    /** The API's own limit on a gallery: a merge never writes a profile the API could not. */
+    public static final int GALLERY_LIMIT = GalleryRequest.MAX_ITEMS;
 
     /**
      * The order in which copies give their content: newest {@code updatedAt} first (a copy without one last); among
