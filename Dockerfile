@@ -39,6 +39,7 @@ EXPOSE 8080 9000
 USER 1001
 # MONGODB_URI, JWT_PUBLIC_KEY_LOCATION (mapped to jwt.public-key-location) and JWT_ISSUER come from the environment.
 # -Xmx bounds the native heap, which is otherwise a share of the container's memory limit far above what the service
-# uses. 128 MiB is the heap the Deployment's memory request and limit were measured with (docs/deploy.md,
-# "Resources"); change them together.
+# uses. Measured with 128 MiB: at most 59 MiB of heap in use and 9.5 MiB live after a collection under load, 174 MiB
+# RSS at 64 requests in flight (docs/deploy.md, "Resources"); the Deployment's request and limit rest on it: change
+# them together.
 ENTRYPOINT ["./application", "-Xmx128m", "-Dquarkus.http.host=0.0.0.0", "-Dquarkus.management.host=0.0.0.0"]
