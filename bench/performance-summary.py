@@ -137,7 +137,7 @@ def leaf_java_frame(stack):
 def profile_breakdown(path):
     shares, total = {}, 0
     if not os.path.exists(path) and os.path.exists(path + ".gz"):
-        path += ".gz"  # as published under docs/perf/run/
+        path += ".gz"  # a run whose profiles were compressed afterwards
     try:
         with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
             for line in f:
