@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,6 +48,25 @@ class DocsLinksTest {
         }
         assertFalse(checked == 0, "no relative link found: the link pattern no longer matches the pages");
         assertEquals(List.of(), broken);
+    }
+
+    /** docs/README.md is the manual's index: every other page of docs/ is listed there, and only once. */
+    @Test
+    void everyPageIsInTheIndexOnce() throws IOException {
+        Path index = Path.of("docs", "README.md");
+        Map<String, Integer> listed = new TreeMap<>();
+        for (String target : links(index)) {
+            String file = target.replaceFirst("#.*", "");
+            if (!file.isEmpty() && !file.contains("/") && file.endsWith(".md")) {
+                listed.merge(file, 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> expected = new TreeMap<>();
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".md") && !name.equals("README.md"))
+                    .forEach(name -> expected.put(name, 1));
+        }
+        assertEquals(expected, listed, "pages of docs/ and how often docs/README.md lists each");
     }
 
     private static List<Path> pages() throws IOException {
