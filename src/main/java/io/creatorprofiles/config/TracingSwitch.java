@@ -17,10 +17,13 @@ import io.smallrye.config.PropertiesConfigSource;
  * {@code quarkus.otel.exporter.otlp.traces.endpoint} (or {@code quarkus.otel.exporter.otlp.endpoint})
  * anywhere turns it on; an explicit {@code quarkus.otel.sdk.disabled} still wins, as this source ranks below every
  * other. The extension's own default endpoint (localhost:4317) does not count: it ranks below this source too.
+ * Off, the HTTP server's tracer is not installed either ({@code quarkus.otel.instrument.vertx-http}), so a request
+ * carries no span context of its own to create and close: tracing off costs the request path nothing of that kind.
  */
 public class TracingSwitch implements ConfigSourceFactory {
 
     static final String DISABLED = "quarkus.otel.sdk.disabled";
+    static final String HTTP_INSTRUMENTATION = "quarkus.otel.instrument.vertx-http";
     static final List<String> ENDPOINTS = List.of("quarkus.otel.exporter.otlp.traces.endpoint",
             "quarkus.otel.exporter.otlp.endpoint");
     /** Below application.properties (250), the environment (300) and system properties (400). */
@@ -29,8 +32,9 @@ public class TracingSwitch implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         boolean endpoint = ENDPOINTS.stream().map(context::getValue).anyMatch(TracingSwitch::configured);
-        return List.of(new PropertiesConfigSource(Map.of(DISABLED, Boolean.toString(!endpoint)), "tracing-switch",
-                ORDINAL));
+        return List.of(new PropertiesConfigSource(
+                Map.of(DISABLED, Boolean.toString(!endpoint), HTTP_INSTRUMENTATION, Boolean.toString(endpoint)),
+                "tracing-switch", ORDINAL));
     }
 
     @Override

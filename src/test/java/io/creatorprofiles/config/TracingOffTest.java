@@ -19,6 +19,7 @@ class TracingOffTest {
     @Test
     void withoutAnEndpointTheSdkIsDisabledAndRequestsAreServed() {
         assertEquals(true, ConfigProvider.getConfig().getValue(TracingSwitch.DISABLED, Boolean.class));
+        assertEquals(false, ConfigProvider.getConfig().getValue(TracingSwitch.HTTP_INSTRUMENTATION, Boolean.class));
 
         given().auth().oauth2(Tokens.user("untraced-user")).get("/api/profiles/me").then().statusCode(200);
     }
