@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Plants the incident (187 copies of one user, one shared updatedAt, Mongoose-shaped) into the RUNNING dev database,
-# so the duplicate runbook can be walked in dev: readiness DOWN, scan, dry run, repair, readiness UP (docs/dev-replay.md).
+# so the duplicate runbook can be walked in dev: writes closed, scan, dry run, repair, writes open (docs/dev-replay.md).
 # Usage: dev/plant-incident.sh [--objectid-user-ids] [--uri mongodb://127.0.0.1:27027] [--db creator_profiles]
 # String userIds by default; --objectid-user-ids plants them as the old code stored them (needs the migration first).
 set -euo pipefail
