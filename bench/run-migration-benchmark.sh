@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Migration benchmark; results and machine in docs/benchmarks.md.
+# Migration benchmark: how it works and its published run in docs/benchmarks.md.
 # Seeds 100,000 documents in the old code's shape (ObjectId userId, __v, no version) under the old unique index
 # userId_1 into an embedded mongo-java-server (or BENCH_MONGODB_URI), then runs the packaged jar's `migrate --apply`
 # in its own JVM with -Xmx$BENCH_XMX, and reads that JVM's peak heap from its GC log.

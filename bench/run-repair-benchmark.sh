@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Duplicate-repair benchmark; results and machine in docs/benchmarks.md.
+# Duplicate-repair benchmark: how it works in docs/benchmarks.md, the published figures in docs/performance.md.
 # Seeds 110,000 profiles (every tenth user with 2-4 copies) into an embedded mongo-java-server (or BENCH_MONGODB_URI),
 # times one plain full scan, then runs the packaged jar's `repair --apply` in its own JVM with -Xmx$BENCH_XMX (or,
 # with BENCH_RUNNER=target/<name>-runner, that native executable of the same commit with the same -Xmx).
