@@ -10,17 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -29,21 +26,10 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class SecurityTest {
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
+class SecurityTest extends EmptyProfiles {
 
     @Inject
     JWTParser parser;
-
-    @BeforeEach
-    void clean() {
-        CleanProfiles.reset(store, index);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = { "none", "garbage", "forged", "expired", "wrongIssuer", "wrongAudience" })

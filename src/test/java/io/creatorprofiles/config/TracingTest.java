@@ -15,22 +15,17 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,23 +38,12 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(TracingTest.WithEndpoint.class)
 @WithTestResource(MongoTestResource.class)
-class TracingTest {
+class TracingTest extends EmptyProfiles {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Path JSON_LOG = Path.of("target", "tracing-test", "json-" + ProcessHandle.current().pid() + ".log")
             .toAbsolutePath();
     private static final String UNREADABLE_USER = "traced-unreadable";
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @BeforeEach
-    void clean() {
-        CleanProfiles.reset(store, index);
-    }
 
     public static class WithEndpoint implements QuarkusTestProfile {
         @Override

@@ -11,8 +11,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,11 +19,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,24 +29,17 @@ import io.restassured.http.ContentType;
 /** Malformed and hostile bodies: each one is a 400 problem with a useful detail, and the database is unchanged. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class BadInputTest {
+class BadInputTest extends EmptyProfiles {
 
     private static final String INFO = "/api/profiles/me/personal-info";
     private static final String GALLERY = "/api/profiles/me/gallery";
     private static final String IMG = "https://img.example/a.png";
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
 
     private String token;
     private List<Document> before;
 
     @BeforeEach
     void aProfileExists() {
-        CleanProfiles.reset(store, index);
         token = Tokens.user("target");
         given().auth().oauth2(token).contentType(ContentType.JSON).body(Bodies.personalInfo("Target")).put(INFO)
                 .then().statusCode(200);

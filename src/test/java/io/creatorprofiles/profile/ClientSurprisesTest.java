@@ -9,17 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,20 +22,9 @@ import io.restassured.http.ContentType;
 /** What a client following the HTTP rules expects, where the framework's defaults would surprise it. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class ClientSurprisesTest {
+class ClientSurprisesTest extends EmptyProfiles {
 
     private static final String INFO = "/api/profiles/me/personal-info";
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @BeforeEach
-    void clean() {
-        CleanProfiles.reset(store, index);
-    }
 
     @Test
     void ifMatchStarWithoutAProfileIs412AndCreatesNothing() {

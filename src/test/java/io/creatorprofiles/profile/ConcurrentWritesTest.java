@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,12 +23,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.Concurrently;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.Http;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.RetryingClient;
 import io.creatorprofiles.testing.RetryingClient.Outcome;
 import io.creatorprofiles.testing.TestMongo;
@@ -51,7 +49,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class ConcurrentWritesTest {
+class ConcurrentWritesTest extends EmptyProfiles {
 
     /** Only a bound so a hung run ends: a slow machine is no failure, a retried 503 adds seconds. */
     private static final Duration LIMIT = Duration.ofSeconds(600);
@@ -66,18 +64,7 @@ class ConcurrentWritesTest {
     URI gallery;
 
     @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @Inject
     MeterRegistry registry;
-
-    @BeforeEach
-    void clean() {
-        CleanProfiles.reset(store, index);
-    }
 
     @Test
     void twoHundredFortyMixedRequestsForOneUserLeaveOneProfileWithBothParts() throws Exception {

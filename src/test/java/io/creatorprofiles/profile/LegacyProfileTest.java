@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -32,21 +28,14 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class LegacyProfileTest {
+class LegacyProfileTest extends EmptyProfiles {
 
     private static final String USER = IncidentProfiles.LEGACY_STRING_USER;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
 
     private Document planted;
 
     @BeforeEach
     void legacyProfile() {
-        CleanProfiles.reset(store, index);
         planted = IncidentProfiles.legacyUser(USER, 7, false);
         store.insert(List.of(planted));
     }

@@ -5,20 +5,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.creatorprofiles.http.Problem;
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.EmptyProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,18 +21,7 @@ import io.restassured.http.ContentType;
 /** One user-id rule, both ways: a token whose sub the public path would refuse gets no profile, and vice versa. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class UserIdRuleTest {
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @BeforeEach
-    void clean() {
-        CleanProfiles.reset(store, index);
-    }
+class UserIdRuleTest extends EmptyProfiles {
 
     @ParameterizedTest
     @ValueSource(strings = { "6868125ba2158d0149812c2e", "auth0|5f7c8ec7c33c6c004bbafe82",
