@@ -73,7 +73,12 @@ public class MaintenanceRuns {
 
     /** {@code <profiles.collection>_runs}, named after the profiles collection like the archive and the leases. */
     public ReactiveMongoCollection<Document> runs() {
-        return collections.database().getCollection(collections.profilesName() + "_runs");
+        return collections.database().getCollection(collectionName(collections));
+    }
+
+    /** The name of the runs collection: {@code <profiles.collection>_runs}. */
+    static String collectionName(ProfileCollections collections) {
+        return collections.profilesName() + "_runs";
     }
 
     /** Records the start of the run {@code kept} was taken for; forgets the oldest runs of its job beyond {@value #KEPT}. */

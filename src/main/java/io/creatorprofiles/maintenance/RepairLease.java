@@ -48,6 +48,10 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * What no lease without server-side transactions can close is a pause between the fence's answer and the write it
  * guards; that pause would have to outlast the whole remaining lifetime of a lease renewed every third of its TTL.
  * <p>
+ * A lease whose run is recorded as ended ({@link MaintenanceRuns}) is taken over at once, released or not: its runner
+ * records the end only after its last write, so a runner that could not release it (MongoDB was gone, and then the
+ * runner was killed) does not refuse the rerun for a lifetime.
+ * <p>
  * A lease written before leases had epochs ({@code _id: "duplicate-repair"}) still refuses others while it is live.
  */
 @ApplicationScoped
@@ -83,8 +87,7 @@ public class RepairLease {
      */
     public Uni<Kept> acquire(MaintenanceJob job, String owner, String runId) {
         long takingAt = System.nanoTime();
-        return serverNow().flatMap(now -> current().flatMap(found -> {
-            Document holder = found.live(now);
+        return serverNow().flatMap(now -> current().flatMap(found -> stillHeld(found.live(now)).flatMap(holder -> {
             if (holder != null) {
                 return Uni.createFrom().failure(new RepairLeaseHeldException(holder));
             }
@@ -106,7 +109,30 @@ public class RepairLease {
                                     config.leaseTtl().toNanos(), takingAt))
                             : Uni.createFrom().failure(new RepairLeaseHeldException(newer)))
                     .call(() -> forgetOldEpochs(epoch));
-        }));
+        })));
+    }
+
+    /**
+     * The live lease, unless its run is recorded as ended (failed, interrupted, lease lost, done): a runner records its
+     * end only once its run has stopped writing, so a lease it could not release (MongoDB went away, then the runner
+     * was killed before MongoDB came back) is taken over at once instead of refusing every rerun for a lifetime.
+     */
+    private Uni<Document> stillHeld(Document live) {
+        if (live == null || live.getString("runId") == null) {
+            return Uni.createFrom().item(live);
+        }
+        return ProfileCollections.available(collections.database().getCollection(MaintenanceRuns.collectionName(collections))
+                .find(Filters.and(Filters.eq("_id", live.getString("runId")),
+                        Filters.ne("state", MaintenanceRuns.State.RUNNING.name())), new FindOptions().limit(1))
+                .collect().first())
+                .map(ended -> {
+                    if (ended == null) {
+                        return live;
+                    }
+                    Log.infof("The maintenance lease of run %s (owner %s) is not released, but that run is recorded as %s: "
+                            + "taking it over", live.getString("runId"), live.getString("owner"), ended.getString("state"));
+                    return null;
+                });
     }
 
     private Uni<Void> heldNow() {

@@ -32,9 +32,11 @@ public class FaultInjectingBackend extends MemoryBackend {
     private final AtomicInteger injected = new AtomicInteger();
     private volatile boolean honourHints = true;
     private final AtomicReference<Hold> hold = new AtomicReference<>();
+    private volatile boolean dropping;
 
     /** A command held before it runs until the test lets it go: a write the server is slow to apply. */
-    private record Hold(String command, String containing, java.util.concurrent.CountDownLatch release) {
+    private record Hold(String command, String containing, java.util.concurrent.CountDownLatch release,
+            java.util.concurrent.CountDownLatch reached) {
     }
 
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
@@ -90,10 +92,29 @@ public class FaultInjectingBackend extends MemoryBackend {
      * counted down (at most a minute), then runs it: the client sees a slow server, the write is applied late.
      */
     public void holdNext(String command, String containing, java.util.concurrent.CountDownLatch release) {
-        hold.set(new Hold(command, containing, release));
+        holdNext(command, containing, release, new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /**
+     * As {@link #holdNext(String, String, java.util.concurrent.CountDownLatch)}; {@code reached} is counted down once
+     * the command arrived and is being held.
+     */
+    public void holdNext(String command, String containing, java.util.concurrent.CountDownLatch release,
+            java.util.concurrent.CountDownLatch reached) {
+        hold.set(new Hold(command, containing, release, reached));
+    }
+
+    /**
+     * While on, every command closes its connection instead of being answered: the server is gone for its clients, and
+     * a command held by {@link #holdNext} when this turns on is applied and its answer lost (a server dying under a
+     * write). {@link TestMongo#goDown()} can then take the server off the network without waiting for a held command.
+     */
+    public void dropConnections(boolean drop) {
+        dropping = drop;
     }
 
     public void clearFaults() {
+        dropping = false;
         hold.set(null);
         armedBy.set(null);
         onlyContaining.set(null);
@@ -159,6 +180,15 @@ public class FaultInjectingBackend extends MemoryBackend {
         return injected.get();
     }
 
+    /**
+     * Keeps the data when the server shuts down ({@code MongoServer.shutdownNow} closes its backend, which would forget
+     * every database): a server that goes down and comes back ({@link TestMongo#goDown()}, {@link TestMongo#comeBack()})
+     * finds its data again, as a mongod finds its files.
+     */
+    @Override
+    public void close() {
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> indexNames(Channel channel, String database, String collection) {
         List<String> names = new ArrayList<>();
@@ -182,6 +212,10 @@ public class FaultInjectingBackend extends MemoryBackend {
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         seen(command).incrementAndGet();
+        if (dropping) {
+            channel.close();
+            throw new MongoServerError(91, "ShutdownInProgress", "the server is going away");
+        }
         synchronized (received) {
             received.addLast(query);
             receivedTotal++;
@@ -208,10 +242,16 @@ public class FaultInjectingBackend extends MemoryBackend {
         Hold held = hold.get();
         if (held != null && held.command().equalsIgnoreCase(command) && String.valueOf(query).contains(held.containing())
                 && hold.compareAndSet(held, null)) {
+            held.reached().countDown();
             try {
                 held.release().await(1, java.util.concurrent.TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (dropping) {
+                super.handleCommand(channel, database, command, query);
+                channel.close();
+                throw new MongoServerError(91, "ShutdownInProgress", "the server went away after applying this");
             }
         }
         if (honourHints && command.equalsIgnoreCase("findAndModify") && query.get("hint") instanceof String hint
