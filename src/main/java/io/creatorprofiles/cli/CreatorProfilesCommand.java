@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         MigrateCommand.class,
         ArchiveCommand.class }, description = "Runs the creator-profiles service; with a subcommand, a one-off maintenance job.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:done; scan: no duplicates", "1:error", "2:invalid arguments",
-                "3:scan: duplicates found",
+                "3:scan: duplicates, unsupported userIds or unreadable profiles found",
                 "4:repair, migrate: another repair or migration holds the lease, nothing changed",
                 "5:repair, migrate: applied, but some users, documents or the unique index are not in order yet",
                 "6:repair, migrate: the lease was lost during the run (another runner took over); rerun",

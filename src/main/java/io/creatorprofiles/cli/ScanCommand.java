@@ -14,7 +14,7 @@ import io.creatorprofiles.mongo.ProfileCollections;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "scan", mixinStandardHelpOptions = true, description = "Lists every userId with more than one profile. Exit 0: none; 3: duplicates found; 7: the configured collection is empty and another one holds profiles (nothing read); 1: error.")
+@Command(name = "scan", mixinStandardHelpOptions = true, description = "Lists every userId with more than one profile, and profiles this service cannot read. Exit 0: none; 3: duplicates, unsupported userIds or unreadable profiles found; 7: the configured collection is empty and another one holds profiles (nothing read); 1: error.")
 public class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the report as one line of JSON instead of a table.")

@@ -23,6 +23,10 @@ public final class StoredShape {
         }
     }
 
+    /** The fields {@link #checkBesideUserId} looks at (with {@code _id}): a projection that reads no others. */
+    public static final List<String> CHECKED_FIELDS = List.of(CreatorProfile.VERSION, CreatorProfile.CREATED_AT,
+            CreatorProfile.UPDATED_AT, CreatorProfile.PERSONAL_INFO, CreatorProfile.GALLERY, CreatorProfile.MERGED_FROM);
+
     private static final List<String> PERSONAL_TEXT = List.of("displayName", "bio", "location", "website");
 
     private StoredShape() {
@@ -36,16 +40,33 @@ public final class StoredShape {
 
     /** The first field that keeps this document from being read, or null when it reads. */
     public static Unreadable check(Document stored) {
+        Unreadable found = expect(stored, CreatorProfile.USER_ID, String.class, "a string", false);
+        return found != null ? found : checkBesideUserId(stored);
+    }
+
+    /**
+     * As {@link #check}, leaving out the userId: what the duplicate scan lists as unreadable, beside the userIds it
+     * reports on their own (the old code's ObjectId form is the migration's to convert, other types are unsupported).
+     */
+    public static Unreadable checkBesideUserId(Document stored) {
         Unreadable found = expect(stored, "_id", ObjectId.class, "an ObjectId", false);
-        found = found != null ? found : expect(stored, CreatorProfile.USER_ID, String.class, "a string", false);
-        found = found != null ? found : version(stored.get(CreatorProfile.VERSION));
-        found = found != null ? found : expect(stored, CreatorProfile.CREATED_AT, Date.class, "a date", true);
-        found = found != null ? found : expect(stored, CreatorProfile.UPDATED_AT, Date.class, "a date", true);
-        found = found != null ? found : personalInfo(stored.get(CreatorProfile.PERSONAL_INFO));
-        found = found != null ? found : gallery(stored.get(CreatorProfile.GALLERY));
+        found = found != null ? found : checkContent(stored);
         return found != null ? found
                 : listOf(stored.get(CreatorProfile.MERGED_FROM), CreatorProfile.MERGED_FROM,
                         ObjectId.class, "ObjectIds");
+    }
+
+    /**
+     * The fields a merge takes values from (version, timestamps, personal info, gallery): the first one in the way, or
+     * null. The repair refuses to merge a user with such a copy. The keys are not among them: the repair addresses
+     * copies by their {@code _id} as stored (and lists those ids in {@code mergedFrom}), and merges both userId forms.
+     */
+    public static Unreadable checkContent(Document stored) {
+        Unreadable found = version(stored.get(CreatorProfile.VERSION));
+        found = found != null ? found : expect(stored, CreatorProfile.CREATED_AT, Date.class, "a date", true);
+        found = found != null ? found : expect(stored, CreatorProfile.UPDATED_AT, Date.class, "a date", true);
+        found = found != null ? found : personalInfo(stored.get(CreatorProfile.PERSONAL_INFO));
+        return found != null ? found : gallery(stored.get(CreatorProfile.GALLERY));
     }
 
     /** Whether a write may still increase this version: its result must stay within what an ETag carries. */

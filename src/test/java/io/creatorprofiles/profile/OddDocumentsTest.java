@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -13,7 +12,6 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.OddDocuments;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.Tokens;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
@@ -53,21 +52,7 @@ class OddDocumentsTest {
     }
 
     static Stream<Arguments> oddDocuments() {
-        return Stream.of(
-                odd("version", d -> d.put("version", "7")),
-                odd("version", d -> d.put("version", 2.5)),
-                odd("version", d -> d.put("version", 1e300)),
-                odd("version", d -> d.put("version", Long.MAX_VALUE)),
-                odd("version", d -> d.put("version", -3L)),
-                odd("personalInfo", d -> d.put("personalInfo", "just a string")),
-                odd("personalInfo.socialLinks", d -> d.get("personalInfo", Document.class).put("socialLinks", "x")),
-                odd("gallery[0].url", d -> d.put("gallery", List.of(new Document("url", 42)))),
-                odd("createdAt", d -> d.put("createdAt", "2024-01-01T00:00:00Z")),
-                odd("_id", d -> d.put("_id", "not-an-object-id")));
-    }
-
-    private static Arguments odd(String field, Consumer<Document> change) {
-        return Arguments.of(field, change);
+        return OddDocuments.all().stream().map(odd -> Arguments.of(odd.field(), odd.change()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,10 +101,6 @@ class OddDocumentsTest {
     }
 
     private static Document readable() {
-        Date at = new Date(1_700_000_000_000L);
-        return new Document("_id", new ObjectId()).append("userId", USER)
-                .append("personalInfo", new Document("displayName", "Odd").append("socialLinks", List.of()))
-                .append("gallery", List.of(new Document("url", "https://img.example/a.png")))
-                .append("createdAt", at).append("updatedAt", at).append("version", 7L);
+        return OddDocuments.readable(USER);
     }
 }

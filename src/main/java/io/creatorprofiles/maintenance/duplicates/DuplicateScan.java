@@ -14,6 +14,7 @@ import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.StoredShape;
 import io.creatorprofiles.uniqueness.DuplicateCount;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -64,18 +65,51 @@ public class DuplicateScan {
                         : Uni.createFrom().item(new Counted(count(group), null)))
                 .collect().in(() -> new Tally(), Tally::add)
                 .flatMap(tally -> Uni.combine().all().unis(store.countUnsupportedUserIds(),
-                        store.unsupportedUserIds(limit)).asTuple()
+                        store.unsupportedUserIds(limit), unreadable(limit)).asTuple()
                         .map(odd -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
                                 tally.listed, odd.getItem1(), odd.getItem2().stream()
                                         .map(document -> new ScanReport.UnsupportedUserId(
                                                 String.valueOf(document.get("_id")),
                                                 String.valueOf(document.get(CreatorProfile.USER_ID)),
                                                 CanonicalUserId.typeOf(document.get(CreatorProfile.USER_ID))))
-                                        .toList())))
+                                        .toList(),
+                                odd.getItem3().count, List.copyOf(odd.getItem3().listed))))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private record Counted(int copies, ScanReport.DuplicatedUser detail) {
+    }
+
+    /**
+     * Profiles this service cannot map ({@link StoredShape#checkBesideUserId}): all counted, the first {@code limit} listed.
+     */
+    private Uni<Unreadables> unreadable(int limit) {
+        return store.shapes()
+                .onItem().transformToIterable(document -> {
+                    StoredShape.Unreadable found = StoredShape.checkBesideUserId(document);
+                    return found == null ? List.<ScanReport.UnreadableDocument> of()
+                            : List.of(new ScanReport.UnreadableDocument(String.valueOf(document.get("_id")),
+                                    String.valueOf(document.get(CreatorProfile.USER_ID)), found.field(),
+                                    found.problem()));
+                })
+                .collect().in(() -> new Unreadables(limit), Unreadables::add);
+    }
+
+    private static final class Unreadables {
+        final int limit;
+        long count;
+        final List<ScanReport.UnreadableDocument> listed = new ArrayList<>();
+
+        Unreadables(int limit) {
+            this.limit = limit;
+        }
+
+        void add(ScanReport.UnreadableDocument odd) {
+            count++;
+            if (listed.size() < limit) {
+                listed.add(odd);
+            }
+        }
     }
 
     private static final class Tally {

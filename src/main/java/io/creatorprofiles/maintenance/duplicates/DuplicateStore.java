@@ -32,6 +32,7 @@ import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.StoredShape;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.AggregateOptions;
 import io.quarkus.mongodb.FindOptions;
@@ -332,5 +333,16 @@ public class DuplicateStore {
         return ProfileCollections.available(profiles().find(CanonicalUserId.unsupported(), new FindOptions()
                 .projection(Projections.include("_id", CreatorProfile.USER_ID)).sort(Sorts.ascending("_id"))
                 .limit(limit).batchSize(Math.min(limit, 500))).collect().asList());
+    }
+
+    /**
+     * Every profile with its userId and the fields {@link StoredShape#checkBesideUserId} looks at, in natural order: the
+     * scan's read for documents this service cannot map. A full read (only the scan makes it, never the scheduled count).
+     */
+    public Multi<Document> shapes() {
+        List<String> fields = new ArrayList<>(StoredShape.CHECKED_FIELDS);
+        fields.add(CreatorProfile.USER_ID);
+        return ProfileCollections.available(profiles().find(new Document(), new FindOptions()
+                .projection(Projections.include(fields)).batchSize(ProfileCollections.READ_BATCH)));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.bson.Document;
 
 import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.profile.StoredShape;
 
 /** What makes copies unmergeable, checked before a merge writes anything (each a {@link UnmergeableCopiesException}). */
 final class MergeChecks {
@@ -37,6 +38,13 @@ final class MergeChecks {
     static void requireMergeable(List<ProfileCopy> copies) {
         for (ProfileCopy copy : copies) {
             version(copy);
+            StoredShape.Unreadable unreadable = StoredShape.checkContent(copy.document());
+            if (unreadable != null) {
+                // A merge would carry the field into the survivor, or count a version past it (1e300 reads as a
+                // whole number and wraps): the user's copies stay as they are for a human to correct.
+                throw new UnmergeableCopiesException("copy " + copy.id() + " cannot be read by this service: "
+                        + unreadable.describe() + "; correct that field by hand, then rerun");
+            }
             String bad = badFieldName(copy.document());
             if (bad != null) {
                 throw new UnmergeableCopiesException("copy " + copy.id() + " has the field name '" + bad

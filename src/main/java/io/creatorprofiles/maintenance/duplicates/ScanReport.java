@@ -9,12 +9,22 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * What a duplicate scan found: the totals over the whole collection, and up to the report limit of users in detail.
  * {@code sharedUpdatedAt} marks a user whose copies all carry one {@code updatedAt}, the bulk-write mark of the incident.
  * {@code unsupportedUserIds} counts profiles whose userId is neither a string nor an ObjectId (never grouped, never
- * merged: see docs/runbook.md), {@code unsupported} lists up to the report limit of them.
+ * merged: see docs/runbook.md), {@code unsupported} lists up to the report limit of them. {@code unreadableDocuments}
+ * counts profiles this service cannot map (the API answers 503 for their users, the repair leaves their users as they
+ * are), {@code unreadable} lists up to the report limit of them with the field in the way.
  */
 @RegisterForReflection(targets = { ScanReport.class, ScanReport.DuplicatedUser.class, ScanReport.Copy.class,
-        ScanReport.UnsupportedUserId.class })
+        ScanReport.UnsupportedUserId.class, ScanReport.UnreadableDocument.class })
 public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocuments, boolean truncated,
-        List<DuplicatedUser> users, long unsupportedUserIds, List<UnsupportedUserId> unsupported) {
+        List<DuplicatedUser> users, long unsupportedUserIds, List<UnsupportedUserId> unsupported,
+        long unreadableDocuments, List<UnreadableDocument> unreadable) {
+
+    /**
+     * A stored profile this service cannot map (a field of the wrong type, a version out of range, a foreign
+     * {@code _id} type): its {@code _id} and userId as text, the field and what is wrong with it (never the value).
+     */
+    public record UnreadableDocument(String id, String userId, String field, String problem) {
+    }
 
     /** A profile whose userId has a type no user id can have: its {@code _id}, the value as text, its BSON type. */
     public record UnsupportedUserId(String id, String userId, String type) {
@@ -28,9 +38,9 @@ public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocu
     public record Copy(String id, Instant createdAt, Instant updatedAt, Long version, boolean survivor) {
     }
 
-    /** No duplicated user and no unsupported userId: what an operator can leave alone. */
+    /** No duplicated user, no unsupported userId, no unreadable document: what an operator can leave alone. */
     public boolean clean() {
-        return usersAffected == 0 && unsupportedUserIds == 0;
+        return usersAffected == 0 && unsupportedUserIds == 0 && unreadableDocuments == 0;
     }
 
     /** The same report as a table for a terminal. */
@@ -59,6 +69,14 @@ public record ScanReport(Instant scannedAt, long usersAffected, long surplusDocu
             for (UnsupportedUserId odd : unsupported) {
                 out.append("  _id ").append(odd.id()).append(" userId ").append(odd.userId()).append(" (")
                         .append(odd.type()).append(")\n");
+            }
+        }
+        if (unreadableDocuments > 0) {
+            out.append('\n').append(unreadableDocuments).append(" profile(s) this service cannot read (their users get ")
+                    .append("503 naming the field; the repair leaves them as they are; correct the field by hand):\n");
+            for (UnreadableDocument odd : unreadable) {
+                out.append("  _id ").append(odd.id()).append(" userId ").append(odd.userId()).append(": ")
+                        .append(odd.field()).append(' ').append(odd.problem()).append('\n');
             }
         }
         return out.toString();
