@@ -6,26 +6,37 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.creatorprofiles.config.ProfilesConfig;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Request sizes the HTTP layer would refuse with a bare status are refused here as problem documents first: a body
- * over {@code quarkus.http.limits.max-body-size} (413), declared or chunked, and a URL over {@link #MAX_URI_LENGTH}
- * characters (414). The HTTP decoder's own line limit is set well above that, so only a request line longer than
- * {@code quarkus.http.limits.max-initial-line-length} still meets the decoder's bare 414.
+ * over {@code quarkus.http.limits.max-body-size} (413), declared or chunked, a URL over {@link #MAX_URI_LENGTH}
+ * characters (414), and header fields over {@link #MAX_HEADER_BYTES} bytes (431). The HTTP decoder's own limits are set
+ * well above those, so only a request line longer than {@code quarkus.http.limits.max-initial-line-length} or headers
+ * larger than {@code quarkus.http.limits.max-header-size} still meet the decoder's bare 414 or 431. A chunked body the
+ * decoder cannot read is a 400 problem and a warning, not an error.
  */
 @Singleton
 public class BodySizeLimit {
 
     /** The longest request target answered normally; the API's longest legitimate URL is far below it. */
     static final int MAX_URI_LENGTH = 4096;
+    /**
+     * The most header bytes (names, values and their separators) answered normally; a JWT bearer token with its claims
+     * takes a few KiB. The decoder's own limit ({@code quarkus.http.limits.max-header-size}) is set above it, so a
+     * request between the two gets this 431 problem, and only one over the decoder's limit its bare 431.
+     */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final long maxBytes;
     private final long bodyReadTimeoutMillis;
@@ -44,6 +55,12 @@ public class BodySizeLimit {
             if (request.uri().length() > MAX_URI_LENGTH) {
                 refuse(context, 414, "URI Too Long",
                         "The request URL is longer than " + MAX_URI_LENGTH + " characters.");
+                return;
+            }
+            int headerBytes = headerBytes(request);
+            if (headerBytes > MAX_HEADER_BYTES) {
+                refuse(context, 431, "Request Header Fields Too Large", "The request's header fields are " + headerBytes
+                        + " bytes, over the " + MAX_HEADER_BYTES + " this service reads (a bearer token is far smaller).");
                 return;
             }
             String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -81,7 +98,26 @@ public class BodySizeLimit {
                 body.appendBuffer(chunk);
             }
         });
-        request.exceptionHandler(context::fail);
+        request.exceptionHandler(failure -> {
+            if (refused[0]) {
+                return;
+            }
+            refused[0] = true;
+            if (failure instanceof HttpClosedException || context.response().closed()) {
+                Log.debugf("Request body of %s %s not received: %s", request.method(), request.path(), failure);
+                return;
+            }
+            // A body the decoder cannot read (an invalid chunk size, ...) is the client's mistake, not the service's:
+            // a line without a stack trace, and a 400 while the connection still takes one.
+            Log.warnf("Request body of %s %s refused as malformed: %s", request.method(), request.path(),
+                    failure.getMessage());
+            refuse(context, 400, "Bad Request", "The request body is not valid HTTP/1.1 chunked transfer coding.");
+            // Vert.x closes the connection as soon as this handler returns, before the flush it does at the end of a
+            // read: flush the answer now, or the client only sees the connection close.
+            if (request.connection() instanceof ConnectionBase connection) {
+                connection.flush();
+            }
+        });
         request.endHandler(ignored -> {
             if (!refused[0]) {
                 context.setBody(body);
@@ -151,6 +187,15 @@ public class BodySizeLimit {
             }
         });
         context.addEndHandler(ended -> vertx.cancelTimer(timer));
+    }
+
+    /** The size of the request's header fields as sent: each name and value with its ": " and line end. */
+    private static int headerBytes(HttpServerRequest request) {
+        int total = 0;
+        for (var header : request.headers()) {
+            total += header.getKey().length() + header.getValue().length() + 4;
+        }
+        return total;
     }
 
     private void refuseBody(RoutingContext context) {

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.creatorprofiles.testing.Bodies;
+import io.creatorprofiles.testing.CapturedLogs;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
@@ -34,6 +39,7 @@ import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -175,6 +181,116 @@ class HttpLayerProblemsTest {
         given().auth().oauth2(Tokens.admin("ops")).queryParam("userId", "someone").queryParam("limit", "0")
                 .get("/api/admin/archive").then().body("violations[0].field", is("limit"),
                         "detail", containsString("limit"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "HTTP/0.9", "HTTP/2.0", "HTTP/1.2" })
+    void aRequestLineOfAnHttpVersionThisServerDoesNotSpeakIsA400ProblemAndNoError(String version) throws Exception {
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            RawAnswer answer = RawAnswer.of("GET /api/profiles/someone " + version + "\r\nHost: 127.0.0.1\r\n\r\n",
+                    new byte[0]);
+
+            answer.assertProblem(400);
+            assertTrue(answer.body().contains("HTTP/1.1"), "the detail names what is spoken: " + answer.body());
+            assertEquals(List.of(), logs.errorsOrStackTraces(), "a client's garbage is no error of the service");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @CsvSource({ "17000", "20480", "60000" })
+    void anOversizeBearerTokenIsA431Problem(int size) throws Exception {
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            RawAnswer answer = RawAnswer.of("GET /api/profiles/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + "a".repeat(size) + "\r\n\r\n", new byte[0]);
+
+            answer.assertProblem(431);
+            assertTrue(answer.body().contains("header fields are"), answer.body());
+            assertEquals(List.of(), logs.errorsOrStackTraces());
+        }
+    }
+
+    /**
+     * Over the decoder's own limit ({@code quarkus.http.limits.max-header-size}, 64 KiB) the request never reaches the
+     * service: Vert.x answers it with its bare 431 and closes (docs/contract.md says why it stays so). Nothing is
+     * logged as an error either way.
+     */
+    @Test
+    void aTokenOverTheDecodersLimitIsRefusedWithoutAnError() throws Exception {
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            RawAnswer answer = RawAnswer.of("GET /api/profiles/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + "a".repeat(1024 * 1024) + "\r\n\r\n", new byte[0]);
+
+            assertTrue(answer.head().isEmpty() || answer.head().startsWith("HTTP/1.1 431"), answer.head());
+            assertEquals(List.of(), logs.errorsOrStackTraces());
+        }
+    }
+
+    @Test
+    void anInvalidChunkSizeIsA400ProblemAndNoErrorAndChangesNothing() throws Exception {
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            RawAnswer answer = RawAnswer.of("PUT " + INFO + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    "zz\r\n{\"displayName\":\"Chunk\"}\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            answer.assertProblem(400);
+            assertEquals(List.of(), logs.errorsOrStackTraces(), "a client's garbage is no error of the service");
+        }
+        assertEquals(before, store.snapshot());
+    }
+
+    /** One request written on a raw socket (127.0.0.1) and everything the server sent until it closed. */
+    private record RawAnswer(String head, String body) {
+
+        static RawAnswer of(String head, byte[] body) throws IOException {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
+                socket.setSoTimeout(30_000);
+                try {
+                    socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().write(body);
+                    socket.getOutputStream().flush();
+                } catch (IOException closedWhileSending) {
+                    // The server may answer and close before reading all of it; its answer is read below.
+                }
+                ByteArrayOutputStream received = new ByteArrayOutputStream();
+                try {
+                    // Bounded: the head, then the body its Content-Length names, or up to the end of the stream (the
+                    // socket timeout bounds every read).
+                    int contentLength = -1;
+                    while (true) {
+                        int b = socket.getInputStream().read();
+                        if (b == -1) {
+                            break;
+                        }
+                        received.write(b);
+                        String sofar = received.toString(StandardCharsets.ISO_8859_1);
+                        int end = sofar.indexOf("\r\n\r\n");
+                        if (end >= 0 && contentLength < 0) {
+                            java.util.regex.Matcher length = Pattern.compile("(?im)^content-length: *(\\d+)")
+                                    .matcher(sofar.substring(0, end));
+                            contentLength = length.find() ? Integer.parseInt(length.group(1)) : Integer.MAX_VALUE;
+                        }
+                        if (end >= 0 && received.size() - end - 4 >= contentLength) {
+                            break;
+                        }
+                        if (received.size() > 1_000_000) {
+                            break;
+                        }
+                    }
+                } catch (IOException resetAfterAnswer) {
+                    // A reset after the answer: what was received is the answer.
+                }
+                String all = received.toString(StandardCharsets.UTF_8);
+                int end = all.indexOf("\r\n\r\n");
+                return end < 0 ? new RawAnswer(all, "") : new RawAnswer(all.substring(0, end), all.substring(end + 4));
+            }
+        }
+
+        void assertProblem(int status) {
+            assertTrue(head.matches("(?s)HTTP/\\S+ " + status + " .*"), head + "\n\n" + body);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: " + Problem.MEDIA_TYPE), head);
+            assertTrue(body.contains("\"status\":" + status) && body.contains("\"detail\":"), body);
+            assertFalse(JAVA_TALK.matcher(body).find(), "speaks of Java: " + body);
+        }
     }
 
     private static void assertProblem(ExtractableResponse<Response> answer, int status) {
