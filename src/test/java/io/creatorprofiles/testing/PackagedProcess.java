@@ -158,6 +158,19 @@ public final class PackagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Sends the process a signal by name ({@code STOP}, {@code CONT}), as a frozen node or a debugger would: the pid is
+     * the artifact's own (where the tests run as root, setpriv execs it in place).
+     */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
     public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
