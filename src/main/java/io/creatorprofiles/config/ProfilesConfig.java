@@ -126,6 +126,14 @@ public interface ProfilesConfig {
         /** Server-side limit (maxTimeMS) of each count and aggregate the index check runs. */
         @WithDefault("20s")
         Duration checkTimeLimit();
+
+        /**
+         * How long this instance waits for the server to build uniq_userId: the createIndexes command's own time limit,
+         * in place of the driver's read timeout, which a build over a large collection outlasts. While it runs the
+         * state is BUILDING and no second createIndexes is sent from this instance.
+         */
+        @WithDefault("12h")
+        Duration buildTimeout();
     }
 
     /** Duplicate scan, repair and monitoring (io.creatorprofiles.maintenance.duplicates). */

@@ -44,6 +44,7 @@ public class ProfileDataWellness implements HealthCheck {
         if (status.index() != null) {
             response.withData("index", status.index());
         }
+        index.buildStartedAt().ifPresent(started -> response.withData("indexBuildStartedAt", started.toString()));
         if (status.legacyDocuments() > 0) {
             response.withData("legacyDocuments", status.legacyDocuments());
         }

@@ -53,11 +53,19 @@ public class UniqueIndexStore {
                 .capDemandsTo(ProfileCollections.READ_BATCH).collect().asList());
     }
 
-    /** Creates uniq_userId; a no-op when the identical index exists, a failure over duplicates or a conflicting index. */
-    public Uni<String> createUniqueUserIdIndex() {
-        // No request timeout here: building the index over a large collection may take minutes.
-        return ProfileCollections.available(collections.profiles().createIndex(Indexes.ascending(USER_ID),
-                new IndexOptions().name(UniqueUserIdIndex.NAME).unique(true)));
+    /**
+     * Creates uniq_userId; a no-op when the identical index exists, a failure over duplicates or a conflicting index.
+     * MongoDB answers createIndexes only once the build is done, which on a large collection takes minutes. Sent like
+     * any other command it would be cut at the driver's read timeout (quarkus.mongodb.read-timeout, 30 s) and look like
+     * an unreachable MongoDB while the server goes on building; so it carries a time limit of its own,
+     * {@code buildTimeout}, which stands in for the read timeout (the driver's per-operation timeout, also sent as
+     * maxTimeMS) and is the only bound on the wait.
+     */
+    public Uni<String> createUniqueUserIdIndex(Duration buildTimeout) {
+        return ProfileCollections.available(Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database()
+                .unwrap().getCollection(collections.profilesName())
+                .withTimeout(buildTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .createIndex(Indexes.ascending(USER_ID), new IndexOptions().name(UniqueUserIdIndex.NAME).unique(true)))));
     }
 
     /**

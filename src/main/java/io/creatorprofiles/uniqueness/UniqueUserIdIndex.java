@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.bson.Document;
 
 import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoServerException;
 
 import io.creatorprofiles.config.ProfilesConfig;
@@ -36,8 +38,9 @@ import io.vertx.mutiny.core.Vertx;
  * Any index that is exactly {@code {userId: 1}}, unique, not partial, not sparse, simple collation is the guarantee,
  * whatever its name (the old code's {@code userId_1}); only when there is none does it create {@code uniq_userId}.
  * While documents with a legacy userId exist (LEGACY) or userIds have several profiles (DUPLICATES) writes stay
- * closed, it says what to run, and does not try to build the index again until a count says the build can succeed. It never
- * drops an index and never touches a document.
+ * closed, it says what to run, and does not try to build the index again until a count says the build can succeed. A
+ * build MongoDB has not finished yet is BUILDING: writes stay closed and no second createIndexes is sent while this
+ * instance waits for the first. It never drops an index and never touches a document.
  */
 @ApplicationScoped
 public class UniqueUserIdIndex {
@@ -70,7 +73,12 @@ public class UniqueUserIdIndex {
          */
         WRONG_COLLECTION,
         /** Anything else MongoDB refused. */
-        FAILED
+        FAILED,
+        /**
+         * uniq_userId is being built: this instance sent createIndexes and MongoDB has not answered yet (on a large
+         * collection that takes minutes). Writes stay closed until it is done; no second createIndexes is sent meanwhile.
+         */
+        BUILDING
     }
 
     /**
@@ -123,6 +131,12 @@ public class UniqueUserIdIndex {
     private volatile Duration nextBackoff;
     private volatile long timer = -1;
     private volatile boolean stopped;
+    /** The createIndexes this instance has sent and MongoDB not yet answered; null when none is in flight. */
+    private final AtomicReference<Build> build = new AtomicReference<>();
+
+    /** One createIndexes in flight: when it was sent, over how many profiles, and its outcome once MongoDB answers. */
+    private record Build(Instant started, long documents, long legacy, Uni<Status> outcome) {
+    }
 
     public UniqueUserIdIndex(UniqueIndexStore store, ProfilesConfig config, Vertx vertx) {
         this.store = store;
@@ -155,6 +169,16 @@ public class UniqueUserIdIndex {
         if (previous == null || check == 1) {
             Log.infof("Profiles are read from %s: %d document(s)", found.namespace(), found.documents());
         }
+    }
+
+    /** When this instance sent the createIndexes MongoDB is still building, if one is in flight. */
+    public Optional<Instant> buildStartedAt() {
+        return Optional.ofNullable(build.get()).map(Build::started);
+    }
+
+    /** How many checks this instance has started. */
+    long checksStarted() {
+        return checksStarted.get();
     }
 
     /** The name of the unique index on userId that the last check relied on (uniq_userId until one did). */
@@ -217,6 +241,11 @@ public class UniqueUserIdIndex {
                     // The index was seen just now; only the counts failed, which says nothing new about the data.
                     .onFailure().recoverWithItem(failure -> unchecked(failure, before, relied));
         }
+        Build running = build.get();
+        if (running != null) {
+            // The index list says the build is not done yet: nothing to count or send; its answer is this check's.
+            return awaited(running);
+        }
         String sameKey = sameKeyIndexIn(indexes);
         return countLegacy()
                 .flatMap(legacy -> build(legacy, sameKey))
@@ -234,28 +263,72 @@ public class UniqueUserIdIndex {
             if (count > 0) {
                 return Uni.createFrom().item(legacy > 0 ? legacyFound(legacy, null, count) : duplicatesFound(count, null));
             }
-            return store.createUniqueUserIdIndex()
-                    // A server may acknowledge a unique index over duplicates (the H2 backend of the dev server does on a
-                    // second attempt), and duplicates may have landed since the count: the data has the last word.
-                    // One count per index build, which is rare. If that count fails, the index stands but is not yet
-                    // relied on: said as such, and the next check (the index present) decides.
-                    .flatMap(created -> countDuplicates()
-                            .map(after -> {
-                                if (after > 0) {
-                                    return legacy > 0 ? legacyFound(legacy, null, after) : duplicatesFound(after, null);
-                                }
-                                reliedIndexName = NAME;
-                                Log.infof("Created unique index %s on %s.userId", NAME, store.namespace());
-                                return legacy > 0 ? legacyFound(legacy, NAME, 0) : ready(NAME, NAME + " created");
-                            })
-                            .onFailure().recoverWithItem(countFailure -> Status.closed(stateOf(countFailure),
-                                    NAME + " created; counting duplicates after the build failed ("
-                                            + unavailableText(countFailure) + messageOf(countFailure)
-                                            + "): not relied on until a check counts them",
-                                    null)))
-                    // Only the build itself can fail here: the count's failures are answered above.
-                    .onFailure().recoverWithUni(failure -> refused(failure, sameKey));
+            return startBuild(legacy, sameKey);
         });
+    }
+
+    /**
+     * Sends createIndexes for uniq_userId, unless this instance already has one in flight, and waits for MongoDB's
+     * answer at most {@code check-time-limit}: a build over a large collection goes on after that as BUILDING, its
+     * outcome recorded as a check of its own when MongoDB answers. The checks meanwhile see the build in flight, send
+     * nothing and wait for the same answer the same way. (Other instances may send their own createIndexes: MongoDB makes an
+     * identical one wait for the
+     * build already running rather than start a second.)
+     */
+    private Uni<Status> startBuild(long legacy, String sameKey) {
+        long documents = location == null ? -1 : location.documents();
+        Instant started = Instant.now();
+        Uni<Status> outcome = store.createUniqueUserIdIndex(config.buildTimeout())
+                // A server may acknowledge a unique index over duplicates (the H2 backend of the dev server does on a
+                // second attempt), and duplicates may have landed since the count: the data has the last word.
+                // One count per index build, which is rare. If that count fails, the index stands but is not yet
+                // relied on: said as such, and the next check (the index present) decides.
+                .flatMap(created -> countDuplicates()
+                        .map(after -> {
+                            if (after > 0) {
+                                return legacy > 0 ? legacyFound(legacy, null, after) : duplicatesFound(after, null);
+                            }
+                            reliedIndexName = NAME;
+                            Log.infof("Created unique index %s on %s.userId in %d s", NAME, store.namespace(),
+                                    Duration.between(started, Instant.now()).toSeconds());
+                            return legacy > 0 ? legacyFound(legacy, NAME, 0) : ready(NAME, NAME + " created");
+                        })
+                        .onFailure().recoverWithItem(countFailure -> Status.closed(stateOf(countFailure),
+                                NAME + " created; counting duplicates after the build failed ("
+                                        + unavailableText(countFailure) + messageOf(countFailure)
+                                        + "): not relied on until a check counts them",
+                                null)))
+                // Only the build itself can fail here: the count's failures are answered above.
+                .onFailure().recoverWithUni(failure -> refused(failure, sameKey, started))
+                .memoize().indefinitely();
+        Build fresh = new Build(started, documents, legacy, outcome);
+        if (!build.compareAndSet(null, fresh)) {
+            Build other = build.get();
+            return other == null ? Uni.createFrom().item(building(fresh)) : awaited(other);
+        }
+        // Writes close now: no unique index stands, whether the build takes a millisecond or an hour.
+        record(checksStarted.incrementAndGet(), building(fresh));
+        // Sent now, whoever waits for it. Cleared before its outcome is recorded (as a check of its own, so it wins over
+        // every check that saw the build in flight), so no check sees the build in flight after that outcome.
+        outcome.invoke(() -> build.compareAndSet(fresh, null))
+                .subscribe().with(result -> record(checksStarted.incrementAndGet(), result),
+                        failure -> build.compareAndSet(fresh, null));
+        return awaited(fresh);
+    }
+
+    /** The build's outcome if MongoDB answers within {@code check-time-limit}, else BUILDING: it goes on without us. */
+    private Uni<Status> awaited(Build running) {
+        return running.outcome().ifNoItem().after(config.checkTimeLimit()).recoverWithItem(() -> building(running));
+    }
+
+    private Status building(Build running) {
+        long seconds = Duration.between(running.started(), Instant.now()).toSeconds();
+        return new Status(State.BUILDING, NAME + " is being built: createIndexes sent at " + running.started() + " ("
+                + seconds + " s ago) over " + running.documents()
+                + " profile(s); MongoDB answers when the build is done and reports no progress to this check. Profile "
+                + "writes answer 503 until then; this check looks again without sending a second createIndexes, and "
+                + "gives up waiting after profiles.index.build-timeout (" + config.buildTimeout() + ").", null, -1,
+                running.legacy() > 0 ? running.legacy() : -1, false, Instant.now());
     }
 
     private Uni<Long> countDuplicates() {
@@ -273,7 +346,7 @@ public class UniqueUserIdIndex {
 
     /** Counted after each check that reached MongoDB; a failed count keeps the last one. */
     private Uni<Void> countUnsupported(Status result) {
-        if (result.state() == State.UNREACHABLE) {
+        if (result.state() == State.UNREACHABLE || result.state() == State.BUILDING) {
             return Uni.createFrom().voidItem();
         }
         return store.countUnsupportedUserIds(config.checkTimeLimit())
@@ -337,6 +410,9 @@ public class UniqueUserIdIndex {
                 || previous.writesOpen() != next.writesOpen()) {
             if (next.ready()) {
                 Log.infof("Unique index %s on %s: %s; profile writes open", next.index(), store.namespace(),
+                        next.detail());
+            } else if (next.state() == State.BUILDING) {
+                Log.infof("Profile writes closed while MongoDB builds %s on %s: %s", NAME, store.namespace(),
                         next.detail());
             } else {
                 Log.errorf("Profile writes %s (%s): %s", next.writesOpen() ? "stay open" : "closed", next.state(),
@@ -406,7 +482,15 @@ public class UniqueUserIdIndex {
     }
 
     /** What the server answered to creating uniq_userId, in an operator's words. */
-    private Uni<Status> refused(Throwable failure, String sameKey) {
+    private Uni<Status> refused(Throwable failure, String sameKey, Instant started) {
+        if (failure instanceof DatabaseUnavailableException
+                && failure.getCause() instanceof MongoOperationTimeoutException) {
+            return Uni.createFrom().item(Status.closed(State.FAILED, "MongoDB did not finish building " + NAME
+                    + " within profiles.index.build-timeout (" + config.buildTimeout() + ", sent at " + started
+                    + "): this instance stopped waiting; the server may still be building it. The next check sends "
+                    + "createIndexes again, which waits for a build still running (docs/unique-index.md): "
+                    + messageOf(failure), null));
+        }
         if (failure instanceof DatabaseUnavailableException) {
             return Uni.createFrom().item(Status.closed(State.UNREACHABLE, unavailableText(failure) + messageOf(failure),
                     null));

@@ -56,6 +56,10 @@ public class WriteGate {
                     "The profile store lacks the index that keeps one profile per user; an operator has been told. "
                             + "Retry later.",
                     waitForOperator);
+            case BUILDING -> new WritesClosedException("Profile store not ready",
+                    "The index that keeps one profile per user is being built; profiles cannot be created or changed "
+                            + "until it is done. Retry later.",
+                    waitForCheck);
             case WRONG_COLLECTION -> new WritesClosedException("Profile store not ready",
                     "The service does not yet know where the existing profiles are stored; an operator has been told. "
                             + "Retry later.",

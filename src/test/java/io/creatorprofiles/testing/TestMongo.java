@@ -1,5 +1,6 @@
 package io.creatorprofiles.testing;
 
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,6 +18,13 @@ import de.bwaldvogel.mongo.MongoServer;
 public final class TestMongo {
 
     private static TestMongo current;
+
+    /**
+     * The embedded server answers each connection on one of these threads, handed out in turn. A command a test holds
+     * ({@link FaultInjectingBackend#holdNext}) blocks its thread, and with it every other connection on that thread;
+     * with this many, the connections one test application opens each get a thread of their own.
+     */
+    private static final int WORKER_THREADS = 64;
 
     private final String externalUri;
     private final String database;
@@ -40,7 +48,8 @@ public final class TestMongo {
             if (external == null) {
                 mongo.backend = new FaultInjectingBackend();
                 mongo.server = new MongoServer(mongo.backend);
-                mongo.port = mongo.server.bind().getPort();
+                mongo.server.bind(new InetSocketAddress("127.0.0.1", 0), 1, WORKER_THREADS);
+                mongo.port = mongo.server.getLocalAddress().getPort();
             }
             current = mongo;
         }
@@ -109,6 +118,6 @@ public final class TestMongo {
     /** Brings the embedded server back on the same port, with the same data. */
     public synchronized void comeBack() {
         server = new MongoServer(backend);
-        server.bind("127.0.0.1", port);
+        server.bind(new InetSocketAddress("127.0.0.1", port), 1, WORKER_THREADS);
     }
 }

@@ -31,7 +31,11 @@ public record RepairReport(String runId, boolean dryRun, long usersAffected, lon
     public record GalleryLeftOut(String userId, String survivorId, List<String> items) {
     }
 
+    /**
+     * Nothing left for a rerun to do: every user repaired and the unique index in place, or being built (MongoDB builds
+     * it over the repaired data; writes open when it is done, and a rerun would change nothing).
+     */
     public boolean complete() {
-        return usersFailed == 0 && (dryRun || "READY".equals(indexState));
+        return usersFailed == 0 && (dryRun || "READY".equals(indexState) || "BUILDING".equals(indexState));
     }
 }
