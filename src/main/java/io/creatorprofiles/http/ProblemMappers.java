@@ -75,7 +75,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response repairRunning(RepairLeaseHeldException e) {
-        return respond(Problem.of(409, "Repair already running", e.getMessage()));
+        return respond(Problem.of(409, e.title(), e.getMessage()));
     }
 
     @ServerExceptionMapper

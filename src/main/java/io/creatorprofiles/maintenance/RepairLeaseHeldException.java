@@ -10,8 +10,26 @@ import org.bson.Document;
  */
 public class RepairLeaseHeldException extends RuntimeException {
 
+    /** The job that holds the lease; null when the holder could not be read. */
+    private final transient MaintenanceJob holder;
+
     public RepairLeaseHeldException(Document lease) {
         super(describe(lease));
+        this.holder = lease == null ? null : MaintenanceJob.named(lease.getString("job"));
+    }
+
+    /** The job that holds the lease, if known. */
+    public java.util.Optional<MaintenanceJob> holder() {
+        return java.util.Optional.ofNullable(holder);
+    }
+
+    /** A problem title that names the job in the way: "Duplicate repair already running", "Migration already running". */
+    public String title() {
+        if (holder == null) {
+            return "Maintenance already running";
+        }
+        String words = holder.words();
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1) + " already running";
     }
 
     private static String describe(Document lease) {

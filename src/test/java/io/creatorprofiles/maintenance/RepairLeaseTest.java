@@ -95,7 +95,7 @@ class RepairLeaseTest {
         assertTrue(refused.getMessage().contains("Another duplicate repair is running"), refused.getMessage());
         given().auth().oauth2(Tokens.admin("ops")).queryParam("dryRun", "false").post("/api/admin/duplicates/repair")
                 .then().statusCode(409).contentType("application/problem+json")
-                .body("title", equalTo("Repair already running"), "detail", containsString("nothing was changed"));
+                .body("title", equalTo("Duplicate repair already running"), "detail", containsString("nothing was changed"));
         assertEquals(meanwhile, store.snapshot(), "the refused repairs changed nothing");
 
         letGo.complete(null);
