@@ -154,6 +154,14 @@ public interface ProfilesConfig {
         @WithDefault("500")
         int copiesPerPass();
 
+        /**
+         * Duplicated users a repair takes from one aggregation before it repairs them: each page is read to its end, so
+         * no cursor is left idle (MongoDB closes one after 10 minutes) while users are repaired; each page groups the
+         * collection once, so fewer, larger pages cost less.
+         */
+        @WithDefault("1000")
+        int groupsPerPage();
+
         /** At most this many users are listed in detail in a scan or repair report; the totals always count all. */
         @WithDefault("200")
         int reportLimit();

@@ -1,13 +1,18 @@
 package io.creatorprofiles.maintenance;
 
-import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -23,6 +28,7 @@ import io.creatorprofiles.mongo.ProfileCollections;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -72,9 +78,49 @@ public class RepairLease {
         return collections.leases();
     }
 
+    /**
+     * This process as owners name it, {@code pid@host}: known before anything asks for an owner, so that no lease is
+     * taken with a name resolved on an event loop (a host name lookup can wait on DNS).
+     */
+    private static volatile String process;
+
+    /** Start-up (service and one-off command alike) runs on the main thread: the one place the name is resolved. */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        process();
+    }
+
     /** A new owner name: host and process, plus a random part so two runs in one process differ. */
     public static String newOwner() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return process() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String process() {
+        String known = process;
+        if (known == null) {
+            known = processName(System.getenv(), RepairLease::resolvedHostName);
+            process = known;
+        }
+        return known;
+    }
+
+    /**
+     * {@code pid@host}, the host from {@code HOSTNAME} where it is set (Kubernetes sets it to the pod's name, which is
+     * also what an operator looks for), else from {@code resolve}, which may look the name up.
+     */
+    static String processName(Map<String, String> environment, Supplier<String> resolve) {
+        String host = environment.get("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            host = resolve.get();
+        }
+        return ProcessHandle.current().pid() + "@" + host.trim();
+    }
+
+    private static String resolvedHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return "unknown-host";
+        }
     }
 
     public Duration ttl() {

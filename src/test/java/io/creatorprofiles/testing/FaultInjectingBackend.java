@@ -42,6 +42,8 @@ public class FaultInjectingBackend extends MemoryBackend {
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger acknowledgedTotal = new AtomicInteger();
+    /** Commands kept for {@link #receivedSince}: enough for a whole repair of a few hundred users. */
+    private static final int KEPT = 20_000;
     private final ArrayDeque<Document> received = new ArrayDeque<>();
     private long receivedTotal;
     private final AtomicReference<Document> buildInfoExtra = new AtomicReference<>();
@@ -135,7 +137,21 @@ public class FaultInjectingBackend extends MemoryBackend {
         }
     }
 
-    /** The commands of this name received after {@code mark} (of the last 1,000 kept), oldest first. */
+    /** Every command received after {@code mark} (of the last {@value #KEPT} kept), oldest first. */
+    public List<Document> receivedSince(long mark) {
+        synchronized (received) {
+            long position = receivedTotal - received.size();
+            List<Document> found = new ArrayList<>();
+            for (Document query : received) {
+                if (position++ >= mark) {
+                    found.add(query);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** The commands of this name received after {@code mark} (of the last {@value #KEPT} kept), oldest first. */
     public List<Document> receivedSince(long mark, String command) {
         synchronized (received) {
             long first = receivedTotal - received.size();
@@ -219,7 +235,7 @@ public class FaultInjectingBackend extends MemoryBackend {
         synchronized (received) {
             received.addLast(query);
             receivedTotal++;
-            if (received.size() > 1_000) {
+            if (received.size() > KEPT) {
                 received.removeFirst();
             }
         }

@@ -96,25 +96,36 @@ public class DuplicateRepair {
         String runId = newRunId() + "-dry";
         AtomicInteger listed = new AtomicInteger();
         Tally tally = new Tally(config.reportLimit());
-        return store.duplicatedUsers(false)
+        return store.duplicatedUsersByPage()
                 .onItem().transformToUniAndConcatenate(group -> {
-                    tally.countGroup(group);
                     Object userId = group.get("_id");
                     if (userId == null) {
+                        tally.countGroup(count(group));
                         tally.fail(null, unattributed(group));
                         return Uni.createFrom().voidItem();
                     }
                     if (listed.getAndIncrement() >= config.reportLimit()) {
+                        tally.countGroup(count(group));
+                        tally.truncated = true;
                         return Uni.createFrom().voidItem();
                     }
                     return store.copiesOf(group, config.copiesPerPass())
                             .emitOn(Infrastructure.getDefaultWorkerPool())
                             .invoke(documents -> {
+                                // Copies that went since the aggregation (a repair, an operator) are not planned for:
+                                // fewer than it counted, all of them read, is the count now; one or none is no duplicate.
+                                int copies = documents.size() < count(group) && documents.size() < config.copiesPerPass()
+                                        ? documents.size()
+                                        : count(group);
+                                if (copies < 2) {
+                                    return;
+                                }
+                                tally.countGroup(copies);
                                 try {
                                     SurvivorRule.Choice choice = SurvivorRule
                                             .choose(documents.stream().map(ProfileCopy::new).toList());
                                     ProfileMerge.Result merge = ProfileMerge.merge(choice);
-                                    tally.plans.add(new RepairReport.UserPlan(String.valueOf(userId), count(group),
+                                    tally.plans.add(new RepairReport.UserPlan(String.valueOf(userId), copies,
                                             String.valueOf(choice.survivor().id()), choice.reason(),
                                             merge.changedFields()));
                                     tally.leftOut(userId, choice.survivor().id(), merge.galleryLeftOut());
@@ -231,9 +242,9 @@ public class DuplicateRepair {
         long started = System.nanoTime();
         Tally tally = new Tally(config.reportLimit());
         return archive.ensureIndexes()
-                .chain(() -> store.duplicatedUsers(false)
+                .chain(() -> store.duplicatedUsersByPage()
                         .onItem().transformToUniAndConcatenate(group -> {
-                            tally.countGroup(group);
+                            tally.countGroup(count(group));
                             run.usersSeen.incrementAndGet();
                             return repairUser(group, run.runId(), tally, kept, 0)
                                     .invoke(() -> run.usersRepaired.set(tally.usersRepaired))
@@ -409,23 +420,33 @@ public class DuplicateRepair {
             this.limit = limit;
         }
 
-        void countGroup(Document group) {
+        /** Some user is missing from the report's lists because they reached the report limit; nothing else. */
+        boolean truncated;
+
+        void countGroup(int copies) {
             usersAffected++;
-            surplus += count(group) - 1;
+            surplus += copies - 1;
         }
 
         void fail(Object userId, String reason) {
             usersFailed++;
             if (failedUsers.size() < limit) {
                 failedUsers.add(new RepairReport.FailedUser(userId == null ? null : String.valueOf(userId), reason));
+            } else {
+                truncated = true;
             }
         }
 
         void leftOut(Object userId, Object survivorId, List<Object> items) {
             String user = String.valueOf(userId);
-            if (!items.isEmpty() && (leftOut.containsKey(user) || leftOut.size() < limit)) {
+            if (items.isEmpty()) {
+                return;
+            }
+            if (leftOut.containsKey(user) || leftOut.size() < limit) {
                 leftOut.put(user, new RepairReport.GalleryLeftOut(user, String.valueOf(survivorId),
                         items.stream().map(Tally::name).toList()));
+            } else {
+                truncated = true;
             }
         }
 
@@ -439,7 +460,7 @@ public class DuplicateRepair {
             return new RepairReport(runId, dryRun, usersAffected, surplus, usersRepaired, archived, survivorsMerged,
                     deleted, passes, usersFailed, List.copyOf(failedUsers), List.copyOf(leftOut.values()),
                     status.state().name(), status.detail(), (System.nanoTime() - startedNanos) / 1_000_000,
-                    dryRun && usersAffected > plans.size(), List.copyOf(plans), takenOver);
+                    truncated, List.copyOf(plans), takenOver);
         }
     }
 }

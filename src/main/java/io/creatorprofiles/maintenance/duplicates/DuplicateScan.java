@@ -118,6 +118,9 @@ public class DuplicateScan {
         final List<ScanReport.DuplicatedUser> listed = new ArrayList<>();
 
         void add(Counted counted) {
+            if (counted.copies() < 2) {
+                return; // no longer duplicated when its copies were read
+            }
             users++;
             surplus += counted.copies() - 1;
             if (counted.detail() != null) {
@@ -129,8 +132,15 @@ public class DuplicateScan {
     private Uni<Counted> describe(Document group) {
         Object userId = group.get("_id");
         return store.copiesOf(group, config.copiesPerPass()).emitOn(Infrastructure.getDefaultWorkerPool()).map(documents -> {
-            // Every copy's stamps from the group; without $push on the server, those of the copies read.
-            List<Document> stamps = group.containsKey("copies") ? group.getList("copies", Document.class) : documents;
+            // Copies may go between the aggregation and this read (a repair, an operator): fewer than it counted, and
+            // all of them read, is the user's count now; one or none left, and the user is not duplicated any more.
+            boolean recount = documents.size() < count(group) && documents.size() < config.copiesPerPass();
+            if (recount && documents.size() < 2) {
+                return new Counted(documents.size(), null);
+            }
+            // Every copy's stamps from the group; without $push on the server, or when copies went, those read.
+            List<Document> stamps = group.containsKey("copies") && !recount ? group.getList("copies", Document.class)
+                    : documents;
             // The survivor is chosen by createdAt and _id alone, so every copy's stamps name the one a repair keeps.
             SurvivorRule.Choice choice = SurvivorRule.choose(stamps.stream().map(ProfileCopy::new).toList());
             Object survivorId = choice.survivor().id();
@@ -146,7 +156,7 @@ public class DuplicateScan {
                     .toList();
             boolean shared = stamps.stream().map(stamp -> stamp.get(CreatorProfile.UPDATED_AT)).distinct().count() == 1
                     && stamps.get(0).get(CreatorProfile.UPDATED_AT) != null;
-            int count = count(group);
+            int count = recount ? documents.size() : count(group);
             return new Counted(count, new ScanReport.DuplicatedUser(String.valueOf(userId), count, count - 1, shared,
                     String.valueOf(survivorId), choice.reason(), copies.size() < count, copies));
         });

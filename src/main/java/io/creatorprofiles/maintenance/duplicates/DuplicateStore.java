@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 
+import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.mongo.ProfileCollections;
@@ -71,9 +73,11 @@ public class DuplicateStore {
                     .append("onNull", null));
 
     private final ProfileCollections collections;
+    private final int groupsPerPage;
 
-    public DuplicateStore(ProfileCollections collections) {
+    public DuplicateStore(ProfileCollections collections, ProfilesConfig config) {
         this.collections = collections;
+        this.groupsPerPage = config.duplicates().groupsPerPage();
     }
 
     private ReactiveMongoCollection<Document> profiles() {
@@ -99,6 +103,51 @@ public class DuplicateStore {
                             failure.getMessage());
                     return canonicalGroupsByJoin();
                 });
+    }
+
+    /**
+     * The groups of {@link #duplicatedUsers duplicatedUsers(false)}, for a repair, which works on each user before it
+     * asks for the next. MongoDB closes a cursor left idle for 10 minutes (cursorTimeoutMillis), and a repair of one
+     * batch of users can take longer than that (a user with many copies, a slow server), which would end the run with
+     * CursorNotFound. So no cursor stays open while users are repaired: the groups come in pages of
+     * {@code profiles.duplicates.groups-per-page}, each page one aggregation read to its end (in one batch, under 16 MB)
+     * before its users are handed on, the next one starting after the last userId of the page. Paging by userId
+     * ranges before the grouping would need an index on userId, which is exactly what is missing while duplicates
+     * exist; so each page groups the collection again, and pages are large to keep that cost to a few groupings per
+     * run. A server without {@code $push} or {@code $convert} gets the joined groups as one stream, as before.
+     */
+    public Multi<Document> duplicatedUsersByPage() {
+        AtomicReference<Document> after = new AtomicReference<>();
+        Multi<Document> pages = Multi.createBy().repeating()
+                .uni(() -> after, last -> page(last.get()).invoke(groups -> {
+                    if (!groups.isEmpty()) {
+                        last.set(groups.get(groups.size() - 1));
+                    }
+                }))
+                .whilst(groups -> groups.size() == groupsPerPage)
+                .onItem().transformToIterable(groups -> groups);
+        return ProfileCollections.available(pages).onFailure(DuplicateStore::notImplemented)
+                .recoverWithMulti(failure -> {
+                    Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
+                            + "the ObjectId and string userIds, and each one's copies are read by userId",
+                            failure.getMessage());
+                    return canonicalGroupsByJoin();
+                });
+    }
+
+    /** The groups after {@code last} (null: from the start), at most one page, read to the end. */
+    private Uni<List<Document>> page(Document last) {
+        // Group keys are the canonical string or null (no userId), null first; a range of strings starts after null.
+        Bson after = last == null ? new Document()
+                : last.get("_id") == null ? Filters.type("_id", "string") : Filters.gt("_id", last.get("_id"));
+        List<Bson> pipeline = List.of(
+                Aggregates.match(CanonicalUserId.groupable()),
+                Aggregates.group(CANONICAL_USER_ID, Accumulators.sum("count", 1), Accumulators.push("ids", "$_id")),
+                Aggregates.match(Filters.and(Filters.gt("count", 1), after)),
+                Aggregates.sort(Sorts.ascending("_id")),
+                Aggregates.limit(groupsPerPage));
+        return profiles().aggregate(pipeline, Document.class,
+                new AggregateOptions().allowDiskUse(true).batchSize(groupsPerPage)).collect().asList();
     }
 
     private Multi<Document> aggregate(boolean withCopies) {

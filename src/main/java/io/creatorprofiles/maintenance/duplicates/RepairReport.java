@@ -10,7 +10,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * as they were, each with the reason (a human decides; {@code usersFailed} counts all, the list stops at the report
  * limit); {@code galleryLeftOut}: gallery items of tied copies that did
  * not fit under the API's limit, kept in the archive only. {@code takenOverFrom}: the run whose lease this one took
- * over because it had not been released (that run failed or was stopped), or null.
+ * over because it had not been released (that run failed or was stopped), or null. {@code truncated}: some user is
+ * left out of {@code plans}, {@code failedUsers} or {@code galleryLeftOut} because the list reached the report limit
+ * ({@code profiles.duplicates.report-limit}); the totals count everyone either way.
  */
 @RegisterForReflection(targets = { RepairReport.class, RepairReport.UserPlan.class, RepairReport.FailedUser.class,
         RepairReport.GalleryLeftOut.class })

@@ -1,0 +1,75 @@
+package io.creatorprofiles.maintenance.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.creatorprofiles.mongo.ProfileCollections;
+import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.TestMongo;
+import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The migration archives each page's documents in one bulk insert: one insert command per page reaches the server. */
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class MigrationArchiveBulkTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    /** Two full pages and part of a third. */
+    private static final int LEGACY = 2 * ProfileMigration.PAGE_SIZE + 7;
+
+    @Inject
+    ProfileMigration migration;
+
+    @Inject
+    ProfileStore store;
+
+    @Inject
+    UniqueUserIdIndex index;
+
+    @Inject
+    ProfileCollections collections;
+
+    @AfterEach
+    void restore() {
+        CleanProfiles.resetAfterRepair(store, index);
+    }
+
+    @Test
+    void eachPageIsArchivedInOneInsert() {
+        assumeTrue(TestMongo.start().isEmbedded(), "counts the commands the embedded server received");
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        List<Document> legacy = new ArrayList<>();
+        for (int user = 0; user < LEGACY; user++) {
+            legacy.add(new Document("userId", new ObjectId()).append("personalInfo", new Document("displayName", "n" + user)));
+        }
+        store.replaceProfilesWith(legacy, List.of());
+        long mark = backend.mark();
+
+        MigrationReport report = migration.apply().await().atMost(WAIT);
+
+        assertTrue(report.complete(), report.toString());
+        assertEquals(LEGACY, report.converted());
+        assertEquals(LEGACY, report.archived());
+        assertEquals(LEGACY, store.archive().size());
+        List<de.bwaldvogel.mongo.bson.Document> inserts = backend.receivedSince(mark, "insert").stream()
+                .filter(insert -> collections.archiveName().equals(insert.get("insert"))).toList();
+        assertEquals(3, inserts.size(), "one insert per page of " + ProfileMigration.PAGE_SIZE);
+    }
+}
