@@ -26,7 +26,8 @@ import io.creatorprofiles.testing.PackagedProcess;
 /**
  * The packaged service caps its open connections on the public port (quarkus.http.limits.max-connections, 1024 in
  * production; 4 here so the test stays small): of 8 connections that each send a request, the ones beyond the cap are
- * closed without an answer, the management port keeps answering meanwhile, and the capacity comes back once the held connections close. Bounded:
+ * closed without an answer, the management port keeps answering meanwhile, and the capacity comes back once the held
+ * connections close. Bounded:
  * 8 sockets on 127.0.0.1, at most 200 attempts to find a freed slot.
  */
 class ConnectionCapIT {

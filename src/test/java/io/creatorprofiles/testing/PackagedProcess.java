@@ -154,6 +154,12 @@ public final class PackagedProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL, as a node that vanishes or an OOM kill ends a pod: no shutdown hook runs. Waits (bounded) for the end. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "still alive 30 s after SIGKILL");
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
