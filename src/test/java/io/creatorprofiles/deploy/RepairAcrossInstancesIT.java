@@ -39,8 +39,9 @@ import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.testing.Tokens;
 
 /**
- * Two instances of the packaged service on one database, as two pods behind one Service: a repair started on A is
- * followed through B, to its report; A killed mid-run shows on B as INTERRUPTED with the progress it had recorded, and
+ * Two instances of the packaged service on one database, as two pods behind one Service: a repair and a migration
+ * started on A are followed through B, to their reports; A killed mid-run shows on B as INTERRUPTED with the progress it had
+ * recorded, and
  * a rerun on B converges to one profile per user with every removed copy archived.
  */
 class RepairAcrossInstancesIT {
@@ -89,16 +90,27 @@ class RepairAcrossInstancesIT {
     }
 
     @Test
-    void aRepairStartedOnAIsFollowedOnBToItsReport() throws Exception {
+    void aRepairAndAMigrationStartedOnAAreFollowedOnBToTheirReports() throws Exception {
         List<Document> planted = plant(3);
         startBoth();
 
-        String location = startRepair(a);
+        String location = start(a, "/api/admin/duplicates/repair");
         JsonNode done = follow(b, location, run -> !"RUNNING".equals(run.path("state").asText()));
 
         assertEquals("DONE", done.path("state").asText(), done.toString());
         assertEquals(3, done.path("report").path("usersRepaired").asLong(), done.toString());
         assertConverged(planted);
+
+        // Profiles the old app wrote (ObjectId userIds) meanwhile: the migration, started on A, followed on B.
+        List<Document> legacy = List.of(new Document("userId", new ObjectId()), new Document("userId", new ObjectId()));
+        database.getCollection("creator_profiles").insertMany(legacy);
+        String migration = start(a, "/api/admin/migration");
+        assertTrue(migration.startsWith("/api/admin/migration/"), migration);
+        JsonNode migrated = follow(b, migration, run -> !"RUNNING".equals(run.path("state").asText()));
+        assertEquals("DONE", migrated.path("state").asText(), migrated.toString());
+        assertEquals(2, migrated.path("report").path("converted").asLong(), migrated.toString());
+        assertEquals(0, database.getCollection("creator_profiles")
+                .countDocuments(new Document("userId", new Document("$type", "objectId"))));
     }
 
     @Test
@@ -106,7 +118,7 @@ class RepairAcrossInstancesIT {
         List<Document> planted = plant(USERS);
         startBoth();
 
-        String location = startRepair(a);
+        String location = start(a, "/api/admin/duplicates/repair");
         JsonNode progressed = follow(b, location, run -> run.path("usersSeen").asLong() > 0
                 || !"RUNNING".equals(run.path("state").asText()));
         assertEquals("RUNNING", progressed.path("state").asText(), "still running when A is killed: " + progressed);
@@ -117,7 +129,7 @@ class RepairAcrossInstancesIT {
         long seen = interrupted.path("usersSeen").asLong();
         assertTrue(seen > 0 && seen < USERS, "the progress A had recorded: " + interrupted);
 
-        String rerun = startRepair(b);
+        String rerun = start(b, "/api/admin/duplicates/repair");
         JsonNode done = follow(b, rerun, run -> !"RUNNING".equals(run.path("state").asText()));
         assertEquals("DONE", done.path("state").asText(), done.toString());
         assertConverged(planted);
@@ -148,14 +160,15 @@ class RepairAcrossInstancesIT {
         return documents;
     }
 
-    private String startRepair(PackagedProcess instance) throws IOException, InterruptedException {
+    /** POSTs an apply to the door; answers the run's Location. */
+    private String start(PackagedProcess instance, String door) throws IOException, InterruptedException {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + instance.httpPort + "/api/admin/duplicates/repair?dryRun=false"))
+                + instance.httpPort + door + "?dryRun=false"))
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, answer.statusCode(), answer.body());
         String location = answer.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith("/api/admin/duplicates/repair/"), location);
+        assertTrue(location.startsWith(door + "/"), location);
         return location;
     }
 
