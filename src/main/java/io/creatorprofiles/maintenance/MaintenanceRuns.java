@@ -161,10 +161,26 @@ public class MaintenanceRuns {
 
     private Uni<Optional<Recorded>> withLiveness(Document run) {
         State state = State.valueOf(run.getString("state"));
-        Uni<State> shown = state != State.RUNNING ? Uni.createFrom().item(state)
-                : lease.isLive(((Number) run.get("leaseEpoch")).longValue(), run.getString("owner"))
-                        .map(live -> live ? State.RUNNING : State.INTERRUPTED);
-        return shown.map(seen -> Optional.of(recorded(run, seen)));
+        if (state != State.RUNNING) {
+            return Uni.createFrom().item(Optional.of(recorded(run, state)));
+        }
+        return lease.isLive(((Number) run.get("leaseEpoch")).longValue(), run.getString("owner"))
+                .flatMap(live -> live ? Uni.createFrom().item(Optional.of(recorded(run, State.RUNNING)))
+                        : endedMeanwhile(run));
+    }
+
+    /**
+     * A run read as running whose lease is gone: it may have ended between the two reads (a run records its end
+     * before it releases its lease), so the record is read once more. Still running there, its runner is gone.
+     */
+    private Uni<Optional<Recorded>> endedMeanwhile(Document run) {
+        return ProfileCollections.available(runs().find(Filters.eq("_id", run.getString("_id")),
+                new FindOptions().limit(1)).collect().first())
+                .map(again -> {
+                    Document latest = again == null ? run : again;
+                    State state = State.valueOf(latest.getString("state"));
+                    return Optional.of(recorded(latest, state == State.RUNNING ? State.INTERRUPTED : state));
+                });
     }
 
     @SuppressWarnings("unchecked")
