@@ -55,9 +55,10 @@ public class ProfileArchive {
     }
 
     /**
-     * Secondary indexes for the listings; idempotent. One createIndexes command per index: FerretDB 1.24 panics on a
-     * command that names several indexes which already exist (docs/ferretdb-notes.md). They only speed up listings, so
-     * a server that refuses to build one is logged and the repair goes on; an unreachable server still fails it.
+     * Secondary indexes for the listings; idempotent. One createIndexes command per index: not every server takes
+     * several existing indexes in one command ({@link io.creatorprofiles.mongo.ServerCapabilities}). They only speed up
+     * listings, so a server that refuses to build one is logged and the repair goes on; an unreachable server still
+     * fails it.
      */
     public Uni<Void> ensureIndexes() {
         return listingIndex(Indexes.ascending("userId", "archivedAt"), "archive_userId")
@@ -117,7 +118,8 @@ public class ProfileArchive {
 
     /** Archived entries of one user or of one run, oldest first. */
     public Multi<Document> find(String userId, String runId, int skip, int limit) {
-        // An explicit batch size: unbounded demand would ask for 2^31-1 documents a batch (see README, servers compared).
+        // An explicit batch size: unbounded demand would ask for 2^31-1 documents a batch (bounded read batches,
+        // ServerCapabilities).
         FindOptions options = new FindOptions().sort(Sorts.ascending("archivedAt", "_id.profileId")).skip(skip).batchSize(500);
         if (limit > 0) {
             options.limit(limit);

@@ -40,11 +40,11 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * Each acquisition inserts a new document {@code {_id: "duplicate-repair#<epoch>", key, epoch, job, owner, runId,
  * expiresAt}} whose epoch is one more than the newest one's. The insert is the whole decision: two runners that both
  * see the newest lease expired both try to insert the same {@code _id}, and the unique {@code _id} lets exactly one
- * through; the other gets a duplicate key and is told the lease is held. Every server CI runs (the embedded server,
- * FerretDB 1.x) and MongoDB enforce a unique {@code _id} atomically, which is not true of a conditional update: FerretDB
- * 1.x runs {@code findAndModify} as a read followed by a write by {@code _id}, so two takers can both match an expired
- * lease there. Expiry is compared on the server's clock (its {@code hello} {@code localTime}, read just before), never
- * on a runner's: a taker can only see a lease as expired later than it is.
+ * through; the other gets a duplicate key and is told the lease is held. An insert, not a conditional update: a unique
+ * {@code _id} is atomic on every server, an update's match and write are not (the capability "atomic conditional
+ * update", {@link io.creatorprofiles.mongo.ServerCapabilities}). Expiry is compared on the server's clock (its
+ * {@code hello} {@code localTime}, read just before), never on a runner's: a taker can only see a lease as expired
+ * later than it is.
  * <p>
  * The epoch only grows (the last {@value #EPOCHS_KEPT} lease documents are kept, released ones included), so a lease
  * whose epoch is not the newest has been taken over. {@link #fence} asks the server exactly that before each of a
