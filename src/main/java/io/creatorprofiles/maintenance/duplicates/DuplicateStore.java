@@ -57,9 +57,9 @@ public class DuplicateStore {
     private static final int JOIN_BATCH = 500;
     /**
      * Marks a joined group whose copies all held the string form when counted: {@link #copiesOf} reads them by that one
-     * value. An equality on one field is the filter every server can serve from an index (FerretDB pushes no
-     * {@code $in} down to its backend); the string form is also the one a repair leaves, so the read after a merge
-     * still finds the survivor.
+     * value. An equality on one field is the filter every server can serve from an index (the capability "an index for
+     * any filter", {@link io.creatorprofiles.mongo.ServerCapabilities}); the string form is also the one a repair
+     * leaves, so the read after a merge still finds the survivor.
      */
     static final String STRINGS_ONLY = "stringsOnly";
     /**
@@ -92,8 +92,8 @@ public class DuplicateStore {
      * {@code allowDiskUse} lets a large collection group on disk. The ids let the repair read a user's copies through
      * the {@code _id} index: there is no index on userId while duplicates exist, so {@code find({userId})} would scan
      * the collection once per user. Bound: one group document must fit in 16 MB, about 700,000 copies of a single
-     * user. A server without {@code $push} in {@code $group} or without {@code $convert} (FerretDB 1.x) gets the
-     * groups with the count only, joined by {@link #canonicalGroupsByJoin()}.
+     * user. A server without {@code $push} or {@code $convert} in {@code $group} (ServerCapabilities) gets the groups
+     * with the count only, joined by {@link #canonicalGroupsByJoin()}.
      */
     public Multi<Document> duplicatedUsers(boolean withCopies) {
         return ProfileCollections.available(aggregate(withCopies)).onFailure(DuplicateStore::notImplemented)
@@ -170,14 +170,13 @@ public class DuplicateStore {
 
     /**
      * The same groups, counts only, for a server whose {@code $group} knows neither {@code $push} nor {@code $convert}
-     * (FerretDB 1.x, whose {@code $group} also compares every document with every group found so far, so grouping a
-     * collection's userIds there takes time in the square of its size). No {@code $group} over the collection: the
-     * stored userIds of one BSON type come sorted from the server, and runs of equal values are counted here as they
-     * stream by. String userIds with two documents or more come first; when the collection holds ObjectId userIds at
-     * all (a single-document probe), each batch of them has its ObjectId twins counted, and the ObjectId userIds follow,
-     * each with its string copies counted (a user already listed from the string side is not listed again). Without
-     * ObjectId userIds (every collection after the migration), the string side is the answer and its groups are
-     * {@link #STRINGS_ONLY}. Memory: one batch of groups at a time.
+     * (and whose {@code $group} may take time in the square of its keys: ServerCapabilities). No {@code $group} over
+     * the collection: the stored userIds of one BSON type come sorted from the server, and runs of equal values are
+     * counted here as they stream by. String userIds with two documents or more come first; when the collection holds
+     * ObjectId userIds at all (a single-document probe), each batch of them has its ObjectId twins counted, and the
+     * ObjectId userIds follow, each with its string copies counted (a user already listed from the string side is not
+     * listed again). Without ObjectId userIds (every collection after the migration), the string side is the answer and
+     * its groups are {@link #STRINGS_ONLY}. Memory: one batch of groups at a time.
      */
     private Multi<Document> canonicalGroupsByJoin() {
         // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
@@ -292,20 +291,20 @@ public class DuplicateStore {
         return ((Number) group.get("count")).intValue();
     }
 
-    /** FerretDB 1.x answers $push in $group, and expressions it lacks, with NotImplemented (238). */
+    /** How a server without $push or $convert in $group (ServerCapabilities) refuses them: NotImplemented (238). */
     private static boolean notImplemented(Throwable failure) {
         return failure instanceof MongoServerException server && server.getCode() == NOT_IMPLEMENTED;
     }
 
     /**
      * Up to {@code limit} copies of one group's user, as they are now (gone ones are left out), newest updatedAt first
-     * (the merge's order: passes over the newest copies first leave each part's newest value on the survivor). By the group's
-     * ids when it has them: a filter on {@code _id} alone, which every
-     * server serves from the {@code _id} index (mongo-java-server only for a filter on exactly the index keys); the ids
-     * come from grouping by the canonical userId, which no write changes (a repair or migration only rewrites an
-     * ObjectId into its own string form), so they are all this user's. Otherwise by the user's stored forms: the
-     * string alone when the group is {@link #STRINGS_ONLY}, else the string and, when the string is one, the ObjectId.
-     * Like the ids, the forms are those seen when the groups were counted.
+     * (the merge's order: passes over the newest copies first leave each part's newest value on the survivor). By the
+     * group's ids when it has them: a filter on {@code _id} alone, which every server serves from the {@code _id} index
+     * (some only for a filter on exactly the index's keys: ServerCapabilities); the ids come from grouping by the
+     * canonical userId, which no write changes (a repair or migration only rewrites an ObjectId into its own string
+     * form), so they are all this user's. Otherwise by the user's stored forms: the string alone when the group is
+     * {@link #STRINGS_ONLY}, else the string and, when the string is one, the ObjectId. Like the ids, the forms are
+     * those seen when the groups were counted.
      */
     public Uni<List<Document>> copiesOf(Document group, int limit) {
         String canonical = String.valueOf(group.get("_id"));
@@ -359,7 +358,7 @@ public class DuplicateStore {
     /**
      * The scheduled scan's question, counts only: one {@code {_id: userId, count}} per userId with more than one
      * profile, streamed, no ids and no copies. (Summing on the server in a second {@code $group} would send back one
-     * document, but FerretDB 1.24 sums {@code $count} there as 0.)
+     * document, but not every server sums a {@code $count} there: ServerCapabilities.)
      */
     public Multi<Document> duplicateCounts() {
         // Grouped by the canonical form, as the scan and the repair group: ObjectId("x") and "x" are one user.
