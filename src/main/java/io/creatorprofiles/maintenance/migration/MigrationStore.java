@@ -38,8 +38,11 @@ public class MigrationStore {
 
     /** The version a document gets when it has none: the first this service issues (see docs/legacy-data.md). */
     static final long FIRST_VERSION = 1L;
-    /** SQLite's "UNIQUE constraint failed": FerretDB 1.x's answer to an update into a unique-key collision (code 1). */
-    private static final String FERRETDB_UNIQUE = "UNIQUE constraint failed";
+    /**
+     * A unique-key collision in the words of a server whose refusal does not say duplicate key (code 1; the capability
+     * "a unique-key refusal that says duplicate key", {@link io.creatorprofiles.mongo.ServerCapabilities}).
+     */
+    private static final String UNIQUE_CONSTRAINT_FAILED = "UNIQUE constraint failed";
 
     private final ProfileCollections collections;
 
@@ -165,6 +168,6 @@ public class MigrationStore {
 
     private static boolean isUniqueCollision(BulkWriteError error) {
         return error.getCategory() == ErrorCategory.DUPLICATE_KEY
-                || (error.getMessage() != null && error.getMessage().contains(FERRETDB_UNIQUE));
+                || (error.getMessage() != null && error.getMessage().contains(UNIQUE_CONSTRAINT_FAILED));
     }
 }
