@@ -279,8 +279,8 @@ public class UniqueUserIdIndex {
         long documents = location == null ? -1 : location.documents();
         Instant started = Instant.now();
         Uni<Status> outcome = store.createUniqueUserIdIndex(config.buildTimeout())
-                // A server may acknowledge a unique index over duplicates (the H2 backend of the dev server does on a
-                // second attempt), and duplicates may have landed since the count: the data has the last word.
+                // A server may acknowledge a unique index over duplicates (ServerCapabilities), and duplicates may
+                // have landed since the count: the data has the last word.
                 // One count per index build, which is rare. If that count fails, the index stands but is not yet
                 // relied on: said as such, and the next check (the index present) decides.
                 .flatMap(created -> countDuplicates()
@@ -503,8 +503,9 @@ public class UniqueUserIdIndex {
             return Uni.createFrom().item(Status.closed(State.CONFLICT, "MongoDB refused " + NAME + " (code 86, "
                     + server.getMessage() + "). " + NEVER_DROPS, null));
         }
-        // MongoDB answers E11000 when duplicates stop the build; other servers (FerretDB: code 1) say it otherwise,
-        // so any other refusal is checked against the data before it is reported as a plain failure.
+        // MongoDB answers E11000 when duplicates stop the build; a server whose refusal does not say duplicate key
+        // (ServerCapabilities) says it otherwise, so any other refusal is checked against the data before it is
+        // reported as a plain failure.
         return countDuplicates()
                 .map(count -> count > 0 ? duplicatesFound(count, null)
                         : Status.closed(State.FAILED, "creating " + NAME + " failed: " + failure, null))
