@@ -62,6 +62,11 @@ public class DuplicateMonitor {
                 ref -> ref.get().isEmpty() ? Double.NaN : ref.get().get().surplus())
                 .description("Profiles beyond the first per userId, as of the last scheduled duplicate scan")
                 .register(registry);
+        Gauge.builder("profiles.unreadable.documents", last,
+                ref -> ref.get().isEmpty() ? Double.NaN : ref.get().get().unreadable())
+                .description("Profiles this service cannot read (a field of the wrong type), as of the last scheduled "
+                        + "duplicate scan")
+                .register(registry);
         Gauge.builder("profiles.duplicates.last.scan.timestamp.seconds", last,
                 ref -> ref.get().isEmpty() ? Double.NaN : ref.get().get().at().getEpochSecond())
                 .description("When the last duplicate scan finished (epoch seconds)")
@@ -92,7 +97,7 @@ public class DuplicateMonitor {
                 .chain(() -> scanNow())
                 .call(count -> ProfileCollections.available(recorded.runs().updateOne(Filters.eq("_id", claim.get("_id")),
                         Updates.set("result", new Document("users", count.users()).append("surplus", count.surplus())
-                                .append("at", Date.from(count.at()))))))
+                                .append("unreadable", count.unreadable()).append("at", Date.from(count.at()))))))
                 .call(() -> ProfileCollections.available(recorded.runs().deleteMany(Filters.and(
                         Filters.eq("job", "SCAN"), Filters.lte("slot", slot - SLOTS_KEPT)))).replaceWithVoid())
                 .replaceWith(true)
@@ -107,8 +112,11 @@ public class DuplicateMonitor {
                 .invoke(found -> {
                     if (found != null) {
                         Document result = found.get("result", Document.class);
+                        // A result stored by an older version has no unreadable count: none known.
+                        long unreadable = result.get("unreadable") instanceof Number n ? n.longValue() : 0;
                         last.record(new DuplicateCount(((Number) result.get("users")).longValue(),
-                                ((Number) result.get("surplus")).longValue(), result.getDate("at").toInstant()));
+                                ((Number) result.get("surplus")).longValue(), unreadable,
+                                result.getDate("at").toInstant()));
                     }
                 })
                 .replaceWithVoid();

@@ -38,17 +38,18 @@ public class DuplicateScan {
     }
 
     /**
-     * The totals only, what the monitor needs: from a count-only pipeline (no ids, no copies), summed as it streams: the
-     * scheduled scan holds
-     * nothing per user.
+     * The totals only, what the monitor needs: from a count-only pipeline (no ids, no copies) and a read of the checked
+     * fields of every profile for the unreadable ones, each summed as it streams: the scheduled scan holds nothing per
+     * user.
      */
     public Uni<DuplicateCount> summary() {
-        return store.duplicateCounts()
+        Uni<long[]> duplicates = store.duplicateCounts()
                 .collect().in(() -> new long[2], (totals, group) -> {
                     totals[0]++;
                     totals[1] += count(group) - 1;
-                })
-                .map(totals -> new DuplicateCount(totals[0], totals[1], Instant.now()));
+                });
+        return duplicates.chain(totals -> unreadable(0)
+                .map(odd -> new DuplicateCount(totals[0], totals[1], odd.count, Instant.now())));
     }
 
     public Uni<ScanReport> scan() {

@@ -6,16 +6,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.OddDocuments;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.uniqueness.DuplicateCount;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
@@ -76,5 +79,35 @@ class DuplicateMonitorTest {
         assertEquals(0, summary.users());
         given().get("/q/metrics").then().statusCode(200).body(containsString("profiles_duplicates_users 0.0"),
                 containsString("profiles_duplicates_surplus_documents 0.0"));
+    }
+
+    @Test
+    void aScanCountsProfilesTheServiceCannotReadInTheGaugesAndWellness() {
+        CleanProfiles.reset(store, index);
+        List<OddDocuments.Odd> odd = OddDocuments.all();
+        List<Document> planted = new ArrayList<>();
+        for (int i = 0; i < odd.size(); i++) {
+            planted.add(odd.get(i).of("unreadable-" + i));
+        }
+        planted.add(OddDocuments.readable("readable"));
+        store.insert(planted);
+
+        DuplicateCount summary = monitor.scanNow().await().atMost(WAIT);
+
+        assertEquals(odd.size(), summary.unreadable());
+        assertEquals(0, summary.users());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("profiles_unreadable_documents " + odd.size() + ".0"),
+                        containsString("profiles_data_state{state=\"UNREADABLE_DOCUMENTS\"} 1.0"));
+        given().get("/q/health/well").then().statusCode(503)
+                .body(CHECK + ".status", equalTo("DOWN"),
+                        CHECK + ".data.unreadableDocuments", equalTo(odd.size()),
+                        CHECK + ".data.unreadableDetail", containsString("'scan' command"));
+
+        CleanProfiles.reset(store, index);
+        assertEquals(0, monitor.scanNow().await().atMost(WAIT).unreadable());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("profiles_unreadable_documents 0.0"),
+                        containsString("profiles_data_state{state=\"UNREADABLE_DOCUMENTS\"} 0.0"));
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
+import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.Concurrently;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.OddDocuments;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.uniqueness.LastDuplicateScan;
@@ -62,7 +64,9 @@ class OneScannerPerClusterTest {
 
     @Test
     void threePodsOverFiveIntervalsScanOncePerIntervalAndAllPublishTheResult() throws Exception {
-        store.replaceProfilesWith(IncidentProfiles.documents(), List.of());
+        List<Document> profiles = new ArrayList<>(IncidentProfiles.documents());
+        profiles.add(OddDocuments.all().get(0).of("unreadable-user"));
+        store.replaceProfilesWith(profiles, List.of());
         recorded.runs().drop().await().atMost(WAIT);
         List<LastDuplicateScan> published = List.of(new LastDuplicateScan(), new LastDuplicateScan(),
                 new LastDuplicateScan());
@@ -95,6 +99,7 @@ class OneScannerPerClusterTest {
         for (LastDuplicateScan last : published) {
             assertEquals(1, last.get().orElseThrow().users());
             assertEquals(186, last.get().orElseThrow().surplus());
+            assertEquals(1, last.get().orElseThrow().unreadable());
         }
     }
 }
