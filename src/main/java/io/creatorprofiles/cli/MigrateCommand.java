@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Gives every profile the old code wrote a string userId and a version, archiving each "
         + "document first, and repairs users found in both forms. A dry run unless --apply. Exit 0: done; 4: a repair or "
         + "migration is running (nothing changed); 5: applied but documents or duplicates are left (see report, run "
-        + "again); 7: the configured collection is empty and another one holds profiles (nothing read); 1: error.")
+        + "again); 6: the lease was lost mid-run (what was done is reported; rerun); 7: the configured collection is empty and another one holds profiles (nothing read); 1: error.")
 public class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--apply", description = "Change the data. Without it, only report what would be done.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "repair", mixinStandardHelpOptions = true, description = "Merges duplicated profiles into one per user, archiving everything first. A dry run unless "
-        + "--apply. Exit 0: done; 4: another repair is running (nothing changed); 5: applied but not all in "
+        + "--apply. Exit 0: done; 4: a repair or migration is running (nothing changed); 5: applied but not all in "
         + "order (failedUsers or the index, see report); 6: the lease was lost mid-run (rerun); 7: the configured collection is empty and another one holds profiles (nothing read); 1: error.")
 public class RepairCommand implements Callable<Integer> {
 
