@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -168,7 +169,7 @@ public class DuplicateRepair {
                         Log.infof("Duplicate repair %s starting (owner %s, lease epoch %d%s)", runId, owner,
                                 kept.epoch(),
                                 kept.takenOver() == null ? "" : ", taking over the lease of " + kept.takenOver());
-                        work(run, kept, true)
+                        work(run, kept, RepairRun::progress)
                                 .call(report -> recorded.ended(runId, MaintenanceRuns.State.DONE, run.progress(),
                                         null, report))
                                 .onFailure().call(failure -> recorded.ended(runId, RepairRun.stateOf(failure),
@@ -186,15 +187,23 @@ public class DuplicateRepair {
 
     /**
      * Repairs every duplicated user under a lease another job took and keeps (the migration's own repair step): every
-     * write is fenced by that lease, which stays taken when the repair ends.
+     * write is fenced by that lease, which stays taken when the repair ends. The repair has no run record of its own:
+     * its progress goes onto the record of the run that holds the lease ({@link MaintenanceRuns#progressed}), as
+     * {@code progressOf} folds it into that run's progress, when it starts, as it goes (as a repair records its own)
+     * and when it is done, so that any instance sees how far the step is.
      */
-    public Uni<RepairReport> applyHolding(RepairLease.Kept kept) {
+    public Uni<RepairReport> applyHolding(RepairLease.Kept kept, Function<RepairStatus, Map<String, Object>> progressOf) {
         return Uni.createFrom().deferred(() -> {
             RepairRun run = new RepairRun(newRunId());
             runs.put(run.runId(), run);
             Log.infof("Duplicate repair %s starting under the lease of %s run %s", run.runId(), kept.job().words(),
                     kept.runId());
-            return work(run, kept, false).invoke(run::done).onFailure().invoke(run::stopped);
+            Function<RepairRun, Map<String, Object>> progress = repairing -> progressOf.apply(repairing.status());
+            return recorded.progressed(kept, progress.apply(run), true, () -> run.usersRepaired.get() + " users were repaired")
+                    .chain(() -> work(run, kept, progress))
+                    .call(() -> recorded.progressed(kept, progress.apply(run), true,
+                            () -> run.usersRepaired.get() + " users were repaired"))
+                    .invoke(run::done).onFailure().invoke(run::stopped);
         });
     }
 
@@ -238,7 +247,8 @@ public class DuplicateRepair {
         return Optional.ofNullable(runs.get(runId));
     }
 
-    private Uni<RepairReport> work(RepairRun run, RepairLease.Kept kept, boolean recordProgress) {
+    /** The repair itself; {@code progress} is what the record of the run holding the lease gets as it goes. */
+    private Uni<RepairReport> work(RepairRun run, RepairLease.Kept kept, Function<RepairRun, Map<String, Object>> progress) {
         long started = System.nanoTime();
         Tally tally = new Tally(config.reportLimit());
         return archive.ensureIndexes()
@@ -248,10 +258,8 @@ public class DuplicateRepair {
                             run.usersSeen.incrementAndGet();
                             return repairUser(group, run.runId(), tally, kept, 0)
                                     .invoke(() -> run.usersRepaired.set(tally.usersRepaired))
-                                    .call(() -> recordProgress
-                                            ? recorded.progressed(kept, run.progress(), false,
-                                                    () -> tally.usersRepaired + " users were repaired")
-                                            : Uni.createFrom().voidItem());
+                                    .call(() -> recorded.progressed(kept, progress.apply(run), false,
+                                            () -> tally.usersRepaired + " users were repaired"));
                         })
                         .collect().last())
                 .chain(() -> index.ensure())

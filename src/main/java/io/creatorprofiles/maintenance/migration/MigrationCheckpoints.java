@@ -17,7 +17,9 @@ public class MigrationCheckpoints {
         /** One page is converted; the next page is not read yet. */
         AFTER_CONVERT,
         /** Conversion is done; the duplicate repair for users found in both forms is about to start. */
-        BEFORE_REPAIR
+        BEFORE_REPAIR,
+        /** The duplicate repair is done and its progress recorded; the passes after it have not started. */
+        AFTER_REPAIR
     }
 
     public Uni<Void> reached(Step step) {

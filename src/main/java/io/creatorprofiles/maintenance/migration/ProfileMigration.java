@@ -3,6 +3,7 @@ package io.creatorprofiles.maintenance.migration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,7 +148,9 @@ public class ProfileMigration {
                 .map(run -> {
                     Map<String, Object> progress = run.progress() == null ? Map.of() : run.progress();
                     return new MigrationStatus(run.runId(), run.state(), run.startedAt(), run.finishedAt(),
-                            number(progress.get("converted")), number(progress.get("archived")), run.message(),
+                            number(progress.get("converted")), number(progress.get("archived")),
+                            progress.get("repairRunId") instanceof String repairRunId ? repairRunId : null,
+                            number(progress.get("usersSeen")), number(progress.get("usersRepaired")), run.message(),
                             recorded.report(run, MigrationReport.class));
                 }));
     }
@@ -199,7 +202,12 @@ public class ProfileMigration {
                     Log.infof("Migration %s: %d user(s) have more than one copy (%d in both forms); repairing them",
                             runId, duplicated.users(), tally.crossTypeCopies);
                     return checkpoints.reached(Step.BEFORE_REPAIR)
-                            .chain(() -> repair.applyHolding(kept))
+                            .chain(() -> repair.applyHolding(kept, repairing -> {
+                                tally.repairRunId = repairing.runId();
+                                tally.usersSeen = repairing.usersSeen();
+                                tally.usersRepaired = repairing.usersRepaired();
+                                return tally.progress();
+                            }))
                             .invoke(repaired -> {
                                 tally.repairRunId = repaired.runId();
                                 tally.usersRepaired = repaired.usersRepaired();
@@ -207,6 +215,7 @@ public class ProfileMigration {
                             .onFailure(RepairLeaseLostException.class)
                             .transform(lost -> new RepairLeaseLostException(tally.done() + ", then " + lost
                                     .getMessage().replaceFirst("^lease lost after ", "").replaceFirst("; rerun$", "")))
+                            .call(() -> checkpoints.reached(Step.AFTER_REPAIR))
                             .chain(() -> passes(runId, kept, tally, 0));
                 });
     }
@@ -308,12 +317,22 @@ public class ProfileMigration {
         long changedInPass;
         long passes;
         String repairRunId;
+        long usersSeen;
         long usersRepaired;
         long unsupported;
         String takenOverFrom;
 
+        /** What the run's record holds as its progress; its repair step's as well once that has started. */
         Map<String, Object> progress() {
-            return Map.of("converted", converted, "archived", archived, "usersRepaired", usersRepaired);
+            Map<String, Object> progress = new LinkedHashMap<>();
+            progress.put("converted", converted);
+            progress.put("archived", archived);
+            if (repairRunId != null) {
+                progress.put("repairRunId", repairRunId);
+                progress.put("usersSeen", usersSeen);
+            }
+            progress.put("usersRepaired", usersRepaired);
+            return progress;
         }
 
         String done() {
