@@ -56,6 +56,11 @@ public class DuplicateStore {
     private static final int NOT_IMPLEMENTED = 238;
     private static final int JOIN_BATCH = 500;
     /**
+     * The fallback's pages count userIds, not users: ten per user of a grouping page, since most userIds are not
+     * duplicated and each page sorts the userIds of one type again.
+     */
+    static final int USER_IDS_PER_GROUP = 10;
+    /**
      * Marks a joined group whose copies all held the string form when counted: {@link #copiesOf} reads them by that one
      * value. An equality on one field is the filter every server can serve from an index (the capability "an index for
      * any filter", {@link io.creatorprofiles.mongo.ServerCapabilities}); the string form is also the one a repair
@@ -74,10 +79,12 @@ public class DuplicateStore {
 
     private final ProfileCollections collections;
     private final int groupsPerPage;
+    private final int userIdsPerPage;
 
     public DuplicateStore(ProfileCollections collections, ProfilesConfig config) {
         this.collections = collections;
         this.groupsPerPage = config.duplicates().groupsPerPage();
+        this.userIdsPerPage = (int) Math.min((long) groupsPerPage * USER_IDS_PER_GROUP, Integer.MAX_VALUE);
     }
 
     private ReactiveMongoCollection<Document> profiles() {
@@ -93,7 +100,7 @@ public class DuplicateStore {
      * the {@code _id} index: there is no index on userId while duplicates exist, so {@code find({userId})} would scan
      * the collection once per user. Bound: one group document must fit in 16 MB, about 700,000 copies of a single
      * user. A server without {@code $push} or {@code $convert} in {@code $group} (ServerCapabilities) gets the groups
-     * with the count only, joined by {@link #canonicalGroupsByJoin()}.
+     * with the count only, joined by {@link #canonicalGroupsByJoin(boolean)}.
      */
     public Multi<Document> duplicatedUsers(boolean withCopies) {
         return ProfileCollections.available(aggregate(withCopies)).onFailure(DuplicateStore::notImplemented)
@@ -101,7 +108,7 @@ public class DuplicateStore {
                     Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
                             + "the ObjectId and string userIds, and each one's copies are read by userId",
                             failure.getMessage());
-                    return canonicalGroupsByJoin();
+                    return canonicalGroupsByJoin(false);
                 });
     }
 
@@ -114,7 +121,8 @@ public class DuplicateStore {
      * before its users are handed on, the next one starting after the last userId of the page. Paging by userId
      * ranges before the grouping would need an index on userId, which is exactly what is missing while duplicates
      * exist; so each page groups the collection again, and pages are large to keep that cost to a few groupings per
-     * run. A server without {@code $push} or {@code $convert} gets the joined groups as one stream, as before.
+     * run. A server without {@code $push} or {@code $convert} gets the joined groups in pages as well
+     * ({@link #canonicalGroupsByJoin(boolean)}).
      */
     public Multi<Document> duplicatedUsersByPage() {
         AtomicReference<Document> after = new AtomicReference<>();
@@ -131,7 +139,7 @@ public class DuplicateStore {
                     Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
                             + "the ObjectId and string userIds, and each one's copies are read by userId",
                             failure.getMessage());
-                    return canonicalGroupsByJoin();
+                    return canonicalGroupsByJoin(true);
                 });
     }
 
@@ -176,9 +184,11 @@ public class DuplicateStore {
      * ObjectId userIds at all (a single-document probe), each batch of them has its ObjectId twins counted, and the
      * ObjectId userIds follow, each with its string copies counted (a user already listed from the string side is not
      * listed again). Without ObjectId userIds (every collection after the migration), the string side is the answer and
-     * its groups are {@link #STRINGS_ONLY}. Memory: one batch of groups at a time.
+     * its groups are {@link #STRINGS_ONLY}. Memory: one batch of groups at a time. {@code paged} (for a repair, which
+     * writes between its reads): the sorted userIds come in pages, each read to its end before its users are handed on
+     * ({@link #runsOfType(String, boolean)}); otherwise each type's userIds are one stream (the scan writes nothing).
      */
-    private Multi<Document> canonicalGroupsByJoin() {
+    private Multi<Document> canonicalGroupsByJoin(boolean paged) {
         // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
         // (null sorts first there too): the repair reports it and never merges it.
         Multi<Document> withoutUserId = ProfileCollections.available(profiles().countDocuments(
@@ -186,14 +196,14 @@ public class DuplicateStore {
                 .filter(count -> count > 1)
                 .map(count -> new Document("_id", null).append("count", count.intValue()));
         Multi<Document> joined = anyOfType("objectId").toMulti().onItem().transformToMultiAndConcatenate(objectIds -> objectIds
-                ? Multi.createBy().concatenating().streams(stringsWithTwins(), objectIdsWithTwins())
-                : runsOfType("string").filter(run -> count(run) > 1)
+                ? Multi.createBy().concatenating().streams(stringsWithTwins(paged), objectIdsWithTwins(paged))
+                : runsOfType("string", paged).filter(run -> count(run) > 1)
                         .map(run -> canonicalGroup(run.getString("_id"), count(run)).append(STRINGS_ONLY, true)));
         return ProfileCollections.available(Multi.createBy().concatenating().streams(withoutUserId, joined));
     }
 
-    private Multi<Document> stringsWithTwins() {
-        return runsOfType("string").filter(run -> count(run) > 1)
+    private Multi<Document> stringsWithTwins(boolean paged) {
+        return runsOfType("string", paged).filter(run -> count(run) > 1)
                 .group().intoLists().of(JOIN_BATCH)
                 .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
                         .map(group -> (Object) CanonicalUserId.legacyForm(group.getString("_id"))).filter(Objects::nonNull)
@@ -207,8 +217,8 @@ public class DuplicateStore {
                                 .toList())));
     }
 
-    private Multi<Document> objectIdsWithTwins() {
-        return runsOfType("objectId")
+    private Multi<Document> objectIdsWithTwins(boolean paged) {
+        return runsOfType("objectId", paged)
                 .group().intoLists().of(JOIN_BATCH)
                 .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
                         .map(group -> (Object) CanonicalUserId.of(group.get("_id"))).toList())
@@ -233,9 +243,19 @@ public class DuplicateStore {
     /**
      * The userIds of one BSON type with their number of documents, {@code {_id: userId, count}}, in the server's userId
      * order: the values come sorted and projected ({@code allowDiskUse}), and each run of equal values becomes one
-     * document here when the next value differs, or at the end.
+     * document here when the next value differs, or at the end. {@code paged}: in pages, as
+     * {@link #duplicatedUsersByPage()} takes the groups, so that no cursor stays open while a repair writes: each page
+     * one aggregation of at most {@code groups-per-page} × {@value #USER_IDS_PER_GROUP} userIds, read to its end
+     * before its runs are handed on ({@link #runsPage}).
      */
-    private Multi<Document> runsOfType(String type) {
+    private Multi<Document> runsOfType(String type, boolean paged) {
+        if (paged) {
+            return Multi.createBy().repeating()
+                    .uni(() -> new AtomicReference<>(RunsPage.FIRST),
+                            previous -> runsPage(type, previous.get().next()).invoke(previous::set))
+                    .whilst(page -> !page.last())
+                    .onItem().transformToIterable(RunsPage::runs);
+        }
         List<Bson> pipeline = List.of(Aggregates.match(Filters.type(CreatorProfile.USER_ID, type)),
                 Aggregates.sort(Sorts.ascending(CreatorProfile.USER_ID)),
                 Aggregates.project(Projections.fields(Projections.include(CreatorProfile.USER_ID),
@@ -248,6 +268,47 @@ public class DuplicateStore {
             return Multi.createBy().concatenating().streams(values, Multi.createFrom().item(Runs.END))
                     .onItem().transformToIterable(runs::next);
         });
+    }
+
+    /** One page of a type's runs, and where the next one starts (a bound on userId; null: from the first userId). */
+    private record RunsPage(List<Document> runs, Bson next, boolean last) {
+        static final RunsPage FIRST = new RunsPage(List.of(), null, false);
+    }
+
+    /**
+     * The runs of the userIds of one type from {@code from} on: one aggregation of at most {@link #userIdsPerPage}
+     * values, read to its end. The page's last run may go on past its end, so it is left to the next page, which starts
+     * at its value; a page that is one value from end to end (a user with that many copies) has it counted instead,
+     * and the next page starts after it.
+     */
+    private Uni<RunsPage> runsPage(String type, Bson from) {
+        Bson ofType = Filters.type(CreatorProfile.USER_ID, type);
+        List<Bson> pipeline = List.of(
+                Aggregates.match(from == null ? ofType : Filters.and(ofType, from)),
+                Aggregates.sort(Sorts.ascending(CreatorProfile.USER_ID)),
+                Aggregates.limit(userIdsPerPage),
+                Aggregates.project(Projections.fields(Projections.include(CreatorProfile.USER_ID),
+                        Projections.excludeId())));
+        return ProfileCollections.available(profiles().aggregate(pipeline, Document.class,
+                new AggregateOptions().allowDiskUse(true).batchSize(Math.min(userIdsPerPage, JOIN_BATCH * 4)))
+                .map(document -> document.get(CreatorProfile.USER_ID)).collect().asList())
+                .flatMap(values -> {
+                    Runs counting = new Runs();
+                    List<Document> runs = new ArrayList<>();
+                    values.forEach(value -> runs.addAll(counting.next(value)));
+                    runs.addAll(counting.next(Runs.END));
+                    if (values.size() < userIdsPerPage) {
+                        return Uni.createFrom().item(new RunsPage(runs, null, true));
+                    }
+                    Object cut = runs.get(runs.size() - 1).get("_id");
+                    if (runs.size() > 1) {
+                        return Uni.createFrom().item(new RunsPage(List.copyOf(runs.subList(0, runs.size() - 1)),
+                                Filters.gte(CreatorProfile.USER_ID, cut), false));
+                    }
+                    return ProfileCollections.available(profiles().countDocuments(Filters.eq(CreatorProfile.USER_ID, cut)))
+                            .map(count -> new RunsPage(List.of(new Document("_id", cut).append("count", count.intValue())),
+                                    Filters.gt(CreatorProfile.USER_ID, cut), false));
+                });
     }
 
     /** Counts runs of equal values in a sorted stream, one subscription's state. */
@@ -368,7 +429,7 @@ public class DuplicateStore {
                 Aggregates.match(Filters.gt("count", 1)));
         return ProfileCollections.available(profiles()
                 .aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(1000)))
-                .onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> canonicalGroupsByJoin());
+                .onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> canonicalGroupsByJoin(false));
     }
 
     /** How many profiles hold a userId that is neither a string nor an ObjectId ({@link CanonicalUserId#unsupported()}). */
