@@ -48,11 +48,12 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * <p>
  * The epoch only grows (the last {@value #EPOCHS_KEPT} lease documents are kept, released ones included), so a lease
  * whose epoch is not the newest has been taken over. {@link #fence} asks the server exactly that before each of a
- * runner's writes: a runner that was paused (a GC pause, a frozen node) while another took over finds a newer epoch
- * at its next write and stops there, whatever its own clock says. {@link Kept#held()} adds the runner's own monotonic
- * clock: once a lifetime has passed since the last renewal the server confirmed, the runner stops without asking.
- * What no lease without server-side transactions can close is a pause between the fence's answer and the write it
- * guards; that pause would have to outlast the whole remaining lifetime of a lease renewed every third of its TTL.
+ * runner's writes, then reads the runner's own monotonic clock ({@link Kept#held()}: less than a lifetime since the
+ * last renewal the server confirmed was sent) when the answer is in, just before the write is handed to the driver. A
+ * runner paused (a GC pause, a frozen node) while another took over therefore stops at its next write, also when the
+ * server's "no newer lease" answer was waiting in its socket while it was paused. What no lease can close without
+ * server-side transactions is a pause between that last clock reading and the command reaching the server that
+ * outlasts what was left of the lease (about two thirds of a lifetime while renewals succeed); docs/repair.md says so.
  * <p>
  * A lease whose run is recorded as ended ({@link MaintenanceRuns}) is taken over at once, released or not: its runner
  * records the end only after its last write, so a runner that could not release it (MongoDB was gone, and then the
@@ -64,6 +65,11 @@ import io.smallrye.mutiny.subscription.Cancellable;
 public class RepairLease {
 
     public static final String NAME = "duplicate-repair";
+    /**
+     * The comment on the query each {@link #fence} sends, as the server's logs and profiler show it: the fence's read
+     * told apart from the renewal's, which asks the same.
+     */
+    public static final String FENCE_COMMENT = "maintenance lease fence";
     static final int EPOCHS_KEPT = 10;
 
     private final ProfileCollections collections;
@@ -186,29 +192,45 @@ public class RepairLease {
     }
 
     /**
-     * Fails with {@link RepairLeaseLostException} (saying {@code done}) unless {@code kept} is still the newest lease
-     * and within its lifetime on this runner's clock: the check every write of a run makes just before it is sent.
+     * Fails with {@link RepairLeaseLostException} (saying {@code done}) unless {@code kept} is still the newest lease at
+     * the server and within its lifetime on this runner's clock: the check every write of a run makes just before it is
+     * sent. The server is asked first, the runner's own clock last, in the callback of the server's answer; chain the
+     * write directly onto this (nothing in between), so that the clock is read at the last moment before the write is
+     * handed to the driver. A runner paused after the server answered "no newer lease" (while the answer waited in its
+     * socket) then finds the lifetime gone when it resumes, instead of writing on an answer from before a takeover.
      */
     public Uni<Void> fence(Kept kept, Supplier<String> done) {
         if (!kept.held()) {
-            return Uni.createFrom().failure(() -> new RepairLeaseLostException(done.get()));
+            return lapsed(kept, done);
         }
-        return newerThan(kept.epoch).flatMap(newer -> {
-            if (newer == null) {
-                return Uni.createFrom().voidItem();
+        return newerThan(kept.epoch, FENCE_COMMENT).flatMap(newer -> {
+            if (newer != null) {
+                kept.lost = true;
+                Log.errorf("Maintenance lease %s (epoch %d) was taken over by %s (epoch %s)", kept.owner, kept.epoch,
+                        newer.getString("owner"), newer.get("epoch"));
+                return Uni.createFrom().failure(new RepairLeaseLostException(done.get()));
             }
-            kept.lost = true;
-            Log.errorf("Maintenance lease %s (epoch %d) was taken over by %s (epoch %s)", kept.owner, kept.epoch,
-                    newer.getString("owner"), newer.get("epoch"));
-            return Uni.createFrom().failure(new RepairLeaseLostException(done.get()));
+            return kept.held() ? Uni.createFrom().voidItem() : lapsed(kept, done);
         });
     }
 
-    /** Pushes the expiry forward (server clock); fails with {@link RepairLeaseHeldException} if it is no longer ours. */
+    private static Uni<Void> lapsed(Kept kept, Supplier<String> done) {
+        Log.errorf("Maintenance lease %s (epoch %d) is no longer held (%d ms since the last renewal the server confirmed "
+                + "was sent, lifetime %d ms): no more writes", kept.owner, kept.epoch, kept.sinceConfirmedMillis(),
+                kept.ttlNanos / 1_000_000);
+        return Uni.createFrom().failure(new RepairLeaseLostException(done.get()));
+    }
+
+    /**
+     * Pushes the expiry forward (server clock); fails with {@link RepairLeaseHeldException} if it is no longer ours. The
+     * runner's clock is read once more just before the update is sent: a lease that lapsed meanwhile is not pushed
+     * forward (a taker may have read it as expired already).
+     */
     public Uni<Void> renew(Kept kept) {
         return serverNow()
-                .flatMap(now -> ProfileCollections.available(leases().updateOne(mine(kept),
-                        Updates.set("expiresAt", expiry(now)))))
+                .flatMap(now -> kept.held()
+                        ? ProfileCollections.available(leases().updateOne(mine(kept), Updates.set("expiresAt", expiry(now))))
+                        : Uni.createFrom().failure(new IllegalStateException("it lapsed on this runner's clock first")))
                 .flatMap(result -> result.getMatchedCount() == 1 ? newerThan(kept.epoch)
                         : current().map(found -> found.newest == null ? new Document() : found.newest))
                 .flatMap(newer -> newer == null ? Uni.createFrom().voidItem()
@@ -262,6 +284,11 @@ public class RepairLease {
         kept.timer = Multi.createFrom().ticks().startingAfter(period).every(period)
                 .onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> {
+                    if (!kept.held()) {
+                        // Lost for good (taken over, or lapsed on this runner's clock): nothing left to renew.
+                        kept.stop();
+                        return Uni.createFrom().voidItem();
+                    }
                     long sentAt = System.nanoTime();
                     return beforeRenewal.get().chain(() -> renew(kept))
                             .invoke(() -> {
@@ -304,14 +331,37 @@ public class RepairLease {
             this.confirmedNanos = takenAtNanos;
         }
 
-        private synchronized void confirmed(long sentAtNanos) {
-            if (sentAtNanos - confirmedNanos > 0) {
+        /**
+         * A renewal sent at {@code sentAtNanos} went through. One sent once the lifetime had already passed confirms
+         * nothing: it may have pushed forward a lease that a taker had read as expired just before, and is about to
+         * replace.
+         */
+        synchronized void confirmed(long sentAtNanos) {
+            if (sentAtNanos - confirmedNanos >= ttlNanos) {
+                lost = true;
+            } else if (sentAtNanos - confirmedNanos > 0) {
                 confirmedNanos = sentAtNanos;
             }
         }
 
+        /**
+         * Whether the lease is still this runner's as far as it can know: not found taken over, and less than a lifetime
+         * since the last renewal the server confirmed was sent (the server set the expiry after that moment, so the
+         * lease has not expired on the server's clock yet). Once false, false for good.
+         */
         public boolean held() {
-            return !lost && System.nanoTime() - confirmedNanos < ttlNanos;
+            if (lost) {
+                return false;
+            }
+            if (System.nanoTime() - confirmedNanos < ttlNanos) {
+                return true;
+            }
+            lost = true;
+            return false;
+        }
+
+        long sinceConfirmedMillis() {
+            return (System.nanoTime() - confirmedNanos) / 1_000_000;
         }
 
         public MaintenanceJob job() {
@@ -367,8 +417,16 @@ public class RepairLease {
     }
 
     private Uni<Document> newerThan(long epoch) {
+        return newerThan(epoch, null);
+    }
+
+    private Uni<Document> newerThan(long epoch, String comment) {
+        FindOptions options = new FindOptions().limit(1);
+        if (comment != null) {
+            options.comment(comment);
+        }
         return ProfileCollections.available(leases().find(Filters.and(Filters.eq("key", NAME), Filters.gt("epoch", epoch)),
-                new FindOptions().limit(1)).collect().first());
+                options).collect().first());
     }
 
     private Uni<Void> forgetOldEpochs(long epoch) {
