@@ -177,6 +177,30 @@ public final class PackagedProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The scheduler state of each of the process's threads ({@code /proc/<pid>/task/<tid>/stat}: {@code R} running,
+     * {@code S} sleeping, {@code T} stopped, ...), one letter per thread; empty where there is no {@code /proc}.
+     */
+    public String threadStates() throws IOException {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        StringBuilder states = new StringBuilder();
+        if (!Files.isDirectory(tasks)) {
+            return "";
+        }
+        try (var threads = Files.list(tasks)) {
+            for (Path thread : threads.toList()) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+                    // pid (comm) state ...: the name may hold spaces and parentheses, the state follows the last ')'.
+                    states.append(stat.charAt(stat.lastIndexOf(')') + 2));
+                } catch (IOException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return states.toString();
+    }
+
     public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);

@@ -3,7 +3,6 @@ package io.creatorprofiles.maintenance.duplicates;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +21,9 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -32,16 +32,21 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 
 import io.creatorprofiles.cli.ExitCodes;
-import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.maintenance.RepairLease;
 import io.creatorprofiles.testing.PackagedProcess;
 import io.creatorprofiles.testing.TestMongo;
+import io.creatorprofiles.testing.WireProxy;
 
 /**
  * A {@code repair --apply} process frozen ({@code kill -STOP}) past its lease while a second one takes the lease over
  * and finishes, then thawed ({@code kill -CONT}): from the takeover on, no insert, update, delete or findAndModify of
- * the profiles or the archive reaches the server from it (counted at the server), it exits 6 (lease lost), and the
- * data is the second run's. The freeze comes while one of its archive inserts is held at the server (user 20 of 40),
- * not at a moment chosen by timing; the lease lifetime is short here so the wait for its expiry is short.
+ * the profiles or the archive reaches the server from it, it exits 6 (lease lost), and the data is the second run's.
+ * The frozen process reaches the server through a {@link WireProxy}, which counts what it sends and holds a command
+ * back, on the embedded server and on FerretDB alike. The freeze comes while the runner waits for an answer, not at a
+ * moment chosen by timing, and the command is let through only once every thread of the process is stopped
+ * ({@code kill} returns before they are): either its archive insert of user 20 (of 40), or the fence's query that
+ * guards user 20's merge, whose answer "no newer lease" is computed before the takeover and read only after it. The
+ * lease lifetime is short here so the wait for its expiry is short.
  */
 class RepairPausedPastItsLeaseIT {
 
@@ -54,15 +59,14 @@ class RepairPausedPastItsLeaseIT {
 
     private MongoClient client;
     private MongoDatabase database;
-    private FaultInjectingBackend backend;
+    private TestMongo mongo;
+    private WireProxy proxy;
     private PackagedProcess frozen;
 
     @BeforeEach
-    void plantDuplicates() {
-        TestMongo mongo = TestMongo.start();
-        assumeTrue(mongo.isEmbedded(), "holds a command at the server and counts commands there, which only the "
-                + "embedded server allows (MaintenanceLeaseFencingTest runs the in-process pause on FerretDB too)");
-        backend = mongo.backend();
+    void plantDuplicates() throws IOException {
+        mongo = TestMongo.start();
+        proxy = WireProxy.to(mongo.connectionString());
         client = MongoClients.create(mongo.connectionString());
         database = client.getDatabase("creator_profiles_paused_" + UUID.randomUUID().toString().substring(0, 8));
         List<Document> planted = new ArrayList<>();
@@ -80,35 +84,53 @@ class RepairPausedPastItsLeaseIT {
 
     @AfterEach
     void restore() throws Exception {
-        if (backend == null) {
-            return;
-        }
         if (frozen != null) {
             frozen.signal("CONT");
             frozen.close();
         }
-        backend.clearFaults();
+        proxy.close();
         database.drop();
         client.close();
     }
 
-    @Test
-    @Disabled("In 1 of 2 clean-checkout runs a findAndModify of creator_profiles reached the server from the thawed "
-            + "runner after the takeover (exit 6, data unchanged); the cause is not found yet, so the test is off until "
-            + "it is, rather than failing CI at random. MaintenanceLeaseFencingTest holds the in-process pause.")
-    void aRunnerFrozenPastItsLeaseWritesNothingToProfilesOrArchiveAfterTheTakeover() throws Exception {
+    /** What the frozen runner waits for when it is stopped; the server computed it before the takeover. */
+    enum FrozenAwaiting {
+        /** The answer to its archive insert of user 20: it resumes into its renewal timer and the fence of the merge. */
+        ARCHIVE_INSERT,
+        /** The fence's answer "no newer lease" just before user 20's merge (a findAndModify) is sent. */
+        FENCE_ANSWER
+    }
+
+    @ParameterizedTest
+    @EnumSource(FrozenAwaiting.class)
+    void aRunnerFrozenPastItsLeaseWritesNothingToProfilesOrArchiveAfterTheTakeover(FrozenAwaiting awaiting)
+            throws Exception {
         Map<String, String> env = PackagedProcess.environment(database.getName(), PackagedProcess.freePort(),
                 PackagedProcess.freePort());
         env.put("PROFILES_DUPLICATES_LEASE_TTL", "3s");
+        Map<String, String> throughProxy = new HashMap<>(env);
+        throughProxy.put("MONGODB_URI", proxy.connectionString(mongo.connectionString()));
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch reached = new CountDownLatch(1);
-        backend.holdNext("insert", user(20), release, reached);
-        frozen = PackagedProcess.start(List.of(), List.of("repair", "--apply"), env, dir("frozen"), dir("frozen-tmp"));
+        proxy.holdNext("insert", user(20), release, reached);
+        frozen = PackagedProcess.start(List.of(), List.of("repair", "--apply"), throughProxy, dir("frozen"),
+                dir("frozen-tmp"));
         try {
             assertTrue(reached.await(COMMAND.toSeconds(), TimeUnit.SECONDS), "reached user 20:\n" + frozen.output());
+            if (awaiting == FrozenAwaiting.FENCE_ANSWER) {
+                CountDownLatch insertApplied = release;
+                release = new CountDownLatch(1);
+                reached = new CountDownLatch(1);
+                proxy.holdNext("find", RepairLease.FENCE_COMMENT, release, reached);
+                insertApplied.countDown();
+                assertTrue(reached.await(COMMAND.toSeconds(), TimeUnit.SECONDS),
+                        "the fence before user 20's merge:\n" + frozen.output());
+            }
             frozen.signal("STOP");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> frozen.threadStates().chars().allMatch(state -> state == 'T' || state == 't'));
         } finally {
-            release.countDown(); // the held insert is applied; its answer waits in the frozen process's socket
+            release.countDown(); // the held command runs now; its answer waits in the frozen process's socket
         }
         Document lease = leases().find().sort(Sorts.descending("epoch")).first();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -121,7 +143,7 @@ class RepairPausedPastItsLeaseIT {
         }
         List<Document> profilesAfterTakeover = profiles().find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
         long archiveAfterTakeover = archive().countDocuments();
-        long mark = backend.mark();
+        long mark = proxy.mark();
 
         frozen.signal("CONT");
         int exit = frozen.exitCode(COMMAND);
@@ -131,16 +153,18 @@ class RepairPausedPastItsLeaseIT {
 
         assertEquals(ExitCodes.LEASE_LOST, exit, output);
         for (String command : WRITES) {
-            List<String> sent = backend.receivedSince(mark, command).stream()
-                    .map(query -> String.valueOf(query.get(command)))
-                    .filter(collection -> collection.equals("creator_profiles")
-                            || collection.equals("creator_profiles_archive"))
+            List<String> sent = proxy.forwardedSince(mark, command).stream()
+                    .filter(query -> List.of("creator_profiles", "creator_profiles_archive")
+                            .contains(String.valueOf(query.get(command))))
+                    .map(String::valueOf)
                     .toList();
             assertEquals(List.of(), sent, "no " + command + " of profiles or archive after the takeover");
         }
         assertEquals(profilesAfterTakeover, profiles().find().sort(Sorts.ascending("_id")).into(new ArrayList<>()));
         assertEquals(archiveAfterTakeover, archive().countDocuments());
         assertEquals(USERS, profilesAfterTakeover.size(), "the second run repaired every user");
+        // It stopped at the fence before user 20's merge: users 0 to 19 were all it repaired.
+        assertTrue(output.contains("lease lost after 20 users were repaired"), output);
     }
 
     private Date serverNow() {
