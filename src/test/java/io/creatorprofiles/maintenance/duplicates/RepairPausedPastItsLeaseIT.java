@@ -107,7 +107,7 @@ class RepairPausedPastItsLeaseIT {
             throws Exception {
         Map<String, String> env = PackagedProcess.environment(database.getName(), PackagedProcess.freePort(),
                 PackagedProcess.freePort());
-        env.put("PROFILES_DUPLICATES_LEASE_TTL", "3s");
+        env.put("PROFILES_DUPLICATES_LEASE_TTL", "6s");
         Map<String, String> throughProxy = new HashMap<>(env);
         throughProxy.put("MONGODB_URI", proxy.connectionString(mongo.connectionString()));
         CountDownLatch release = new CountDownLatch(1);
