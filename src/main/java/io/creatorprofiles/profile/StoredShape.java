@@ -58,8 +58,8 @@ public final class StoredShape {
 
     /**
      * The fields a merge takes values from (version, timestamps, personal info, gallery): the first one in the way, or
-     * null. The repair refuses to merge a user with such a copy. The keys are not among them: the repair addresses
-     * copies by their {@code _id} as stored (and lists those ids in {@code mergedFrom}), and merges both userId forms.
+     * null. The merge refuses such a copy on its own; the repair refuses a user with any copy {@link #checkBesideUserId}
+     * names, the keys ({@code _id}, {@code mergedFrom}) included, and merges both userId forms.
      */
     public static Unreadable checkContent(Document stored) {
         Unreadable found = version(stored.get(CreatorProfile.VERSION));

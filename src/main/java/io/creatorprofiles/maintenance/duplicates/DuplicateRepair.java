@@ -125,6 +125,7 @@ public class DuplicateRepair {
                                 try {
                                     SurvivorRule.Choice choice = SurvivorRule
                                             .choose(documents.stream().map(ProfileCopy::new).toList());
+                                    MergeChecks.requireReadable(choice.ranked());
                                     ProfileMerge.Result merge = ProfileMerge.merge(choice);
                                     tally.plans.add(new RepairReport.UserPlan(String.valueOf(userId), copies,
                                             String.valueOf(choice.survivor().id()), choice.reason(),
@@ -326,6 +327,7 @@ public class DuplicateRepair {
 
         static Pass plan(List<Document> documents, String runId) {
             SurvivorRule.Choice choice = SurvivorRule.choose(documents.stream().map(ProfileCopy::new).toList());
+            MergeChecks.requireReadable(choice.ranked());
             ProfileMerge.Result merge = ProfileMerge.merge(choice);
             ProfileCopy survivor = choice.survivor();
             List<Document> entries = new ArrayList<>();

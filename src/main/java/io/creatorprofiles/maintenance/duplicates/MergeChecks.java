@@ -35,6 +35,21 @@ final class MergeChecks {
                 + ", not a whole number; no version can be chosen above it");
     }
 
+    /**
+     * Every copy one this service can read, by the scan's rule ({@link StoredShape#checkBesideUserId}): the repair
+     * leaves a user with any other copy exactly as it is, whichever field is in the way. Beyond the fields the merge
+     * refuses on its own ({@link #requireMergeable}), the keys: a survivor with a foreign {@code _id} would stay
+     * unreadable, and a loser's would go into the survivor's {@code mergedFrom}, making it unreadable too.
+     */
+    static void requireReadable(List<ProfileCopy> copies) {
+        for (ProfileCopy copy : copies) {
+            StoredShape.Unreadable unreadable = StoredShape.checkBesideUserId(copy.document());
+            if (unreadable != null) {
+                throw unreadable(copy, unreadable);
+            }
+        }
+    }
+
     static void requireMergeable(List<ProfileCopy> copies) {
         for (ProfileCopy copy : copies) {
             version(copy);
@@ -42,8 +57,7 @@ final class MergeChecks {
             if (unreadable != null) {
                 // A merge would carry the field into the survivor, or count a version past it (1e300 reads as a
                 // whole number and wraps): the user's copies stay as they are for a human to correct.
-                throw new UnmergeableCopiesException("copy " + copy.id() + " cannot be read by this service: "
-                        + unreadable.describe() + "; correct that field by hand, then rerun");
+                throw unreadable(copy, unreadable);
             }
             String bad = badFieldName(copy.document());
             if (bad != null) {
@@ -51,6 +65,11 @@ final class MergeChecks {
                         + "' (a '.' or a leading '$'), which an update cannot address; merge this user by hand");
             }
         }
+    }
+
+    private static UnmergeableCopiesException unreadable(ProfileCopy copy, StoredShape.Unreadable unreadable) {
+        return new UnmergeableCopiesException("copy " + copy.id() + " cannot be read by this service: "
+                + unreadable.describe() + "; correct that field by hand, then rerun");
     }
 
     /** The survivor with the merge applied must still be a storable document. */

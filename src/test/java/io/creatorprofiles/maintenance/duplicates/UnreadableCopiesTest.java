@@ -67,7 +67,7 @@ class UnreadableCopiesTest extends PlantedData {
 
     @Test
     void aUserWithACopyThisServiceCannotReadIsReportedFailedAndLeftByteForByte() {
-        List<OddDocuments.Odd> odd = OddDocuments.all().stream().filter(o -> !o.field().equals("_id")).toList();
+        List<OddDocuments.Odd> odd = OddDocuments.all();
         List<Document> planted = new ArrayList<>();
         for (int i = 0; i < odd.size(); i++) {
             String user = "odd-" + i;
@@ -78,18 +78,28 @@ class UnreadableCopiesTest extends PlantedData {
             readable.put("updatedAt", new Date(1_800_000_000_000L));
             planted.add(readable);
         }
+        // A foreign _id on the copy created first: a merge would keep it as the survivor's id.
+        Document oddFirst = OddDocuments.readable("odd-id-first");
+        oddFirst.put("_id", "created-first");
+        oddFirst.put("createdAt", new Date(1_500_000_000_000L));
+        planted.add(oddFirst);
+        planted.add(OddDocuments.readable("odd-id-first"));
         plant(planted);
         RawSnapshot before = RawSnapshot.of(store);
 
+        RepairReport dryRun = repair.dryRun().await().atMost(WAIT);
         RepairReport report = repair.apply().await().atMost(WAIT);
 
-        assertEquals(odd.size(), report.usersFailed(), report.toString());
-        for (int i = 0; i < odd.size(); i++) {
-            String user = "odd-" + i;
-            String field = odd.get(i).field();
+        assertEquals(odd.size() + 1, dryRun.usersFailed(), dryRun.toString());
+        assertEquals(List.of(), dryRun.plans(), "no user planned for a merge");
+        assertEquals(odd.size() + 1, report.usersFailed(), report.toString());
+        for (int i = 0; i <= odd.size(); i++) {
+            String user = i < odd.size() ? "odd-" + i : "odd-id-first";
+            String field = i < odd.size() ? odd.get(i).field() : "_id";
             RepairReport.FailedUser failed = report.failedUsers().stream().filter(f -> f.userId().equals(user))
                     .findFirst().orElseThrow(() -> new AssertionError(user + " not reported: " + report));
-            assertTrue(failed.reason().contains(field), field + ": " + failed.reason());
+            assertTrue(failed.reason().contains("cannot be read by this service: " + field + " is "),
+                    field + ": " + failed.reason());
         }
         assertEquals(0, report.archived());
         assertEquals(0, report.deleted());

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,8 @@ import io.restassured.response.Response;
 class VanishingCopiesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The first copy of user "vanish": with the group's ids, the read of that user's copies names it. */
+    private static final String VANISH_1 = "bbbb00000000000000000001";
 
     @Inject
     ProfileStore store;
@@ -60,10 +63,10 @@ class VanishingCopiesTest {
     void plant() {
         assumeTrue(TestMongo.start().isEmbedded(), "holds a read at the embedded server");
         store.replaceProfilesWith(List.of(
-                new Document("_id", "stays-1").append("userId", "stays"),
-                new Document("_id", "stays-2").append("userId", "stays"),
-                new Document("_id", "vanish-1").append("userId", "vanish"),
-                new Document("_id", "vanish-2").append("userId", "vanish")), List.of());
+                new Document("_id", new ObjectId("aaaa00000000000000000001")).append("userId", "stays"),
+                new Document("_id", new ObjectId("aaaa00000000000000000002")).append("userId", "stays"),
+                new Document("_id", new ObjectId(VANISH_1)).append("userId", "vanish"),
+                new Document("_id", new ObjectId("bbbb00000000000000000002")).append("userId", "vanish")), List.of());
     }
 
     @AfterEach
@@ -104,10 +107,10 @@ class VanishingCopiesTest {
         }
         long mark = backend.mark();
         // With the group's ids the read names the copies' _ids; without, the user's userId.
-        backend.holdNext("find", push ? "vanish-1" : "vanish", release);
+        backend.holdNext("find", push ? VANISH_1 : "vanish", release);
         CompletableFuture<Response> answer = CompletableFuture.supplyAsync(request);
         await().atMost(WAIT).until(() -> backend.receivedSince(mark, "find").stream()
-                .anyMatch(find -> String.valueOf(find).contains(push ? "vanish-1" : "vanish")));
+                .anyMatch(find -> String.valueOf(find).contains(push ? VANISH_1 : "vanish")));
 
         store.profiles().deleteMany(Filters.eq("userId", "vanish")).await().atMost(WAIT);
         release.countDown();
