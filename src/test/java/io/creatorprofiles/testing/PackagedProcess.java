@@ -164,6 +164,11 @@ public final class PackagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The artifact's own pid (where the tests run as root, setpriv execs it in place): for its /proc entries. */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * Sends the process a signal by name ({@code STOP}, {@code CONT}), as a frozen node or a debugger would: the pid is
      * the artifact's own (where the tests run as root, setpriv execs it in place).
