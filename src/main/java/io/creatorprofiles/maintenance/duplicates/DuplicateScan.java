@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.ProfileCopy;
@@ -48,8 +49,8 @@ public class DuplicateScan {
                     totals[0]++;
                     totals[1] += count(group) - 1;
                 });
-        return duplicates.chain(totals -> unreadable(0)
-                .map(odd -> new DuplicateCount(totals[0], totals[1], odd.count, Instant.now())));
+        return duplicates.chain(totals -> unreadable(new Document(), 0)
+                .map(odd -> new DuplicateCount(totals[0], totals[1], odd.count(), Instant.now())));
     }
 
     public Uni<ScanReport> scan() {
@@ -66,7 +67,7 @@ public class DuplicateScan {
                         : Uni.createFrom().item(new Counted(count(group), null)))
                 .collect().in(() -> new Tally(), Tally::add)
                 .flatMap(tally -> Uni.combine().all().unis(store.countUnsupportedUserIds(),
-                        store.unsupportedUserIds(limit), unreadable(limit)).asTuple()
+                        store.unsupportedUserIds(limit), unreadable(new Document(), limit)).asTuple()
                         .map(odd -> new ScanReport(at, tally.users, tally.surplus, tally.users > tally.listed.size(),
                                 tally.listed, odd.getItem1(), odd.getItem2().stream()
                                         .map(document -> new ScanReport.UnsupportedUserId(
@@ -74,18 +75,31 @@ public class DuplicateScan {
                                                 String.valueOf(document.get(CreatorProfile.USER_ID)),
                                                 CanonicalUserId.typeOf(document.get(CreatorProfile.USER_ID))))
                                         .toList(),
-                                odd.getItem3().count, List.copyOf(odd.getItem3().listed))))
+                                odd.getItem3().count(), odd.getItem3().listed())))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private record Counted(int copies, ScanReport.DuplicatedUser detail) {
     }
 
+    /** Profiles this service cannot map: how many, and the first ones (at most the report limit) with the field. */
+    public record Unreadables(long count, List<ScanReport.UnreadableDocument> listed) {
+    }
+
+    /**
+     * Among the profiles {@code among} selects, those this service cannot map: the same rule and the same listing as
+     * the scan's {@code unreadable}, for a job that reports on part of the collection (the migration's pending
+     * documents). A read of the checked fields of each of them.
+     */
+    public Uni<Unreadables> unreadable(Bson among) {
+        return unreadable(among, config.reportLimit());
+    }
+
     /**
      * Profiles this service cannot map ({@link StoredShape#checkBesideUserId}): all counted, the first {@code limit} listed.
      */
-    private Uni<Unreadables> unreadable(int limit) {
-        return store.shapes()
+    private Uni<Unreadables> unreadable(Bson among, int limit) {
+        return store.shapes(among)
                 .onItem().transformToIterable(document -> {
                     StoredShape.Unreadable found = StoredShape.checkBesideUserId(document);
                     return found == null ? List.<ScanReport.UnreadableDocument> of()
@@ -93,15 +107,16 @@ public class DuplicateScan {
                                     String.valueOf(document.get(CreatorProfile.USER_ID)), found.field(),
                                     found.problem()));
                 })
-                .collect().in(() -> new Unreadables(limit), Unreadables::add);
+                .collect().in(() -> new UnreadableTally(limit), UnreadableTally::add)
+                .map(tally -> new Unreadables(tally.count, List.copyOf(tally.listed)));
     }
 
-    private static final class Unreadables {
+    private static final class UnreadableTally {
         final int limit;
         long count;
         final List<ScanReport.UnreadableDocument> listed = new ArrayList<>();
 
-        Unreadables(int limit) {
+        UnreadableTally(int limit) {
             this.limit = limit;
         }
 

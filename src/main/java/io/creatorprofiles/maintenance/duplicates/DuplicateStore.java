@@ -445,13 +445,13 @@ public class DuplicateStore {
     }
 
     /**
-     * Every profile with its userId and the fields {@link StoredShape#checkBesideUserId} looks at, in natural order: the
-     * scan's read for documents this service cannot map. A full read (only the scan makes it, never the scheduled count).
+     * Every profile {@code among} selects, with its userId and the fields {@link StoredShape#checkBesideUserId} looks
+     * at, in natural order: the read for documents this service cannot map.
      */
-    public Multi<Document> shapes() {
+    public Multi<Document> shapes(Bson among) {
         List<String> fields = new ArrayList<>(StoredShape.CHECKED_FIELDS);
         fields.add(CreatorProfile.USER_ID);
-        return ProfileCollections.available(profiles().find(new Document(), new FindOptions()
+        return ProfileCollections.available(profiles().find(among, new FindOptions()
                 .projection(Projections.include(fields)).batchSize(ProfileCollections.READ_BATCH)));
     }
 }

@@ -88,10 +88,13 @@ public class MigrationStore {
     /**
      * The next page of pending documents after {@code afterId} (null: from the start), whole, in {@code _id} order.
      * Paging by {@code _id} keeps memory at one page whatever the collection size, and lets a pass go on past
-     * documents it could not convert.
+     * documents it could not convert. Only ObjectId {@code _id}s: a document with another is one this service cannot
+     * read, which the migration leaves as it is, and a page ending on one would stop the paging ({@code $gt} on a
+     * string matches strings only).
      */
     public Uni<List<Document>> nextPage(Object afterId, int size) {
-        Bson filter = afterId == null ? pending() : Filters.and(pending(), Filters.gt("_id", afterId));
+        Bson paged = Filters.and(pending(), Filters.type("_id", "objectId"));
+        Bson filter = afterId == null ? paged : Filters.and(paged, Filters.gt("_id", afterId));
         return ProfileCollections.available(profiles()
                 .find(filter, new FindOptions().sort(Sorts.ascending("_id")).limit(size).batchSize(size))
                 .collect().asList());

@@ -25,9 +25,11 @@ import io.creatorprofiles.maintenance.RepairLeaseHeldException;
 import io.creatorprofiles.maintenance.RepairLeaseLostException;
 import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
 import io.creatorprofiles.maintenance.duplicates.DuplicateScan;
+import io.creatorprofiles.maintenance.duplicates.RepairReport;
 import io.creatorprofiles.maintenance.migration.MigrationCheckpoints.Step;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
+import io.creatorprofiles.profile.StoredShape;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -89,10 +91,10 @@ public class ProfileMigration {
         long started = System.nanoTime();
         String runId = newRunId() + "-dry";
         return Uni.combine().all().unis(store.countPending(), store.countNonCanonical(), store.countWithoutVersion(),
-                scan.summary(), store.countUnsupported()).asTuple()
+                scan.summary(), store.countUnsupported(), scan.unreadable(MigrationStore.pending())).asTuple()
                 .map(counts -> new MigrationReport(runId, true, counts.getItem1(), counts.getItem2(), counts.getItem3(), 0,
                         0, 0, 0, 0, null, 0, counts.getItem1(), counts.getItem4().users(), millisSince(started),
-                        counts.getItem5(), null));
+                        counts.getItem5(), null, counts.getItem6().count(), counts.getItem6().listed(), 0, List.of()));
     }
 
     /**
@@ -181,12 +183,21 @@ public class ProfileMigration {
                 .chain(() -> underLease(runId, tally, kept))
                 // This instance's write gate opens now rather than at the index bean's next data recheck.
                 .call(() -> index.ensure())
-                .chain(() -> Uni.combine().all().unis(store.countPending(), scan.summary()).asTuple())
-                .map(left -> tally.report(runId, left.getItem1(), left.getItem2().users(), started))
+                .chain(() -> Uni.combine().all().unis(store.countPending(), scan.summary(),
+                        scan.unreadable(MigrationStore.pending())).asTuple())
+                .map(left -> tally.report(runId, left.getItem1(), left.getItem2().users(), left.getItem3(), started))
                 .invoke(report -> Log.infof("Migration %s finished: %d converted, %d archived, %d left in both forms "
                         + "for the repair, %d changed meanwhile; left: %d pending, %d duplicated user(s)", runId,
                         report.converted(), report.archived(), report.crossTypeCopies(), report.changedMeanwhile(),
                         report.pendingLeft(), report.duplicatedUsersLeft()))
+                .invoke(report -> {
+                    if (report.unreadableDocuments() > 0 || report.usersFailed() > 0) {
+                        Log.warnf("Migration %s: %d document(s) this service cannot read left as they are, %d user(s) "
+                                + "the repair left as they were (the report's unreadable and failedUsers; "
+                                + "docs/runbook.md#unreadable-profiles)", runId, report.unreadableDocuments(),
+                                report.usersFailed());
+                    }
+                })
                 .onFailure().invoke(failure -> Log.errorf("Migration %s stopped: %s", runId, failure.getMessage()));
     }
 
@@ -211,6 +222,8 @@ public class ProfileMigration {
                             .invoke(repaired -> {
                                 tally.repairRunId = repaired.runId();
                                 tally.usersRepaired = repaired.usersRepaired();
+                                tally.usersFailed = repaired.usersFailed();
+                                tally.failedUsers = repaired.failedUsers();
                             })
                             .onFailure(RepairLeaseLostException.class)
                             .transform(lost -> new RepairLeaseLostException(tally.done() + ", then " + lost
@@ -260,16 +273,20 @@ public class ProfileMigration {
 
     /**
      * Archives the page's convertible documents (entries built on a worker thread, one bulk insert), then converts
-     * them; each of the two writes is fenced by the lease.
+     * them; each of the two writes is fenced by the lease. A document this service could not read even once converted
+     * ({@link StoredShape#checkBesideUserId}: everything but the userId's form, and a missing version reads as none) is
+     * neither archived nor converted: it stays byte for byte for a person to correct, and the report lists it.
      */
     private Uni<Void> convertPage(String runId, Tally tally, RepairLease.Kept kept, List<Document> page,
             Set<String> inBothForms) {
-        List<Document> convertible = page.stream().filter(document -> {
-            boolean twin = !(document.get(CreatorProfile.USER_ID) instanceof String)
-                    && inBothForms.contains(CanonicalUserId.of(document.get(CreatorProfile.USER_ID)));
-            tally.crossTypeCopies += twin ? 1 : 0;
-            return !twin;
-        }).toList();
+        List<Document> convertible = page.stream()
+                .filter(document -> StoredShape.checkBesideUserId(document) == null)
+                .filter(document -> {
+                    boolean twin = !(document.get(CreatorProfile.USER_ID) instanceof String)
+                            && inBothForms.contains(CanonicalUserId.of(document.get(CreatorProfile.USER_ID)));
+                    tally.crossTypeCopies += twin ? 1 : 0;
+                    return !twin;
+                }).toList();
         if (convertible.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -319,6 +336,8 @@ public class ProfileMigration {
         String repairRunId;
         long usersSeen;
         long usersRepaired;
+        long usersFailed;
+        List<RepairReport.FailedUser> failedUsers = List.of();
         long unsupported;
         String takenOverFrom;
 
@@ -339,10 +358,12 @@ public class ProfileMigration {
             return converted + " documents were converted and " + archived + " archived";
         }
 
-        MigrationReport report(String runId, long pendingLeft, long duplicatedUsersLeft, long startedNanos) {
+        MigrationReport report(String runId, long pendingLeft, long duplicatedUsersLeft,
+                DuplicateScan.Unreadables unreadable, long startedNanos) {
             return new MigrationReport(runId, false, pendingBefore, nonCanonicalBefore, withoutVersionBefore, archived,
                     converted, crossTypeCopies, changedMeanwhile, passes, repairRunId, usersRepaired, pendingLeft,
-                    duplicatedUsersLeft, millisSince(startedNanos), unsupported, takenOverFrom);
+                    duplicatedUsersLeft, millisSince(startedNanos), unsupported, takenOverFrom, unreadable.count(),
+                    unreadable.listed(), usersFailed, failedUsers);
         }
     }
 }
