@@ -135,7 +135,8 @@ public class UniqueUserIdIndex {
     private final AtomicReference<Build> build = new AtomicReference<>();
 
     /** One createIndexes in flight: when it was sent, over how many profiles, and its outcome once MongoDB answers. */
-    private record Build(Instant started, long documents, long legacy, Uni<Status> outcome) {
+    /** An index build in flight; {@code check} is its number in the order of checks (see {@link #check}). */
+    private record Build(long check, Instant started, long documents, long legacy, Uni<Status> outcome) {
     }
 
     public UniqueUserIdIndex(UniqueIndexStore store, ProfilesConfig config, Vertx vertx) {
@@ -216,7 +217,7 @@ public class UniqueUserIdIndex {
                     .invoke(location -> located(check, location))
                     .flatMap(location -> location.misplaced()
                             ? Uni.createFrom().item(Status.closed(State.WRONG_COLLECTION, location.advice(), null))
-                            : store.listIndexes().flatMap(indexes -> check(indexes, before)))
+                            : store.listIndexes().flatMap(indexes -> check(check, indexes, before)))
                     // Not even the index list could be read: nothing was learnt, so the gate keeps its last decision.
                     .onFailure().recoverWithItem(failure -> unchecked(failure, before, before.index()))
                     .call(this::countUnsupported)
@@ -224,7 +225,7 @@ public class UniqueUserIdIndex {
         });
     }
 
-    private Uni<Status> check(List<Document> indexes, Status before) {
+    private Uni<Status> check(long check, List<Document> indexes, Status before) {
         String relied = equivalentIn(indexes);
         String misdefined = misdefinedUniqUserId(indexes);
         if (relied == null && misdefined != null) {
@@ -241,12 +242,21 @@ public class UniqueUserIdIndex {
                     // The index was seen just now; only the counts failed, which says nothing new about the data.
                     .onFailure().recoverWithItem(failure -> unchecked(failure, before, relied));
         }
+        String sameKey = sameKeyIndexIn(indexes);
         Build running = build.get();
         if (running != null) {
-            // The index list says the build is not done yet: nothing to count or send; its answer is this check's.
-            return awaited(running);
+            // The index list says the build is not done yet: nothing to count or send; its answer is this check's,
+            // unless it was sent before this check began and failed: the data may have changed since it was sent (a
+            // repair that has just merged the duplicates it met), so this check then decides afresh.
+            Log.debugf("Index check %d waits for the %s build sent at %s", check, NAME, running.started());
+            return awaited(running).flatMap(result -> running.check() < check && !result.writesOpen()
+                    && result.state() != State.BUILDING ? decide(sameKey) : Uni.createFrom().item(result));
         }
-        String sameKey = sameKeyIndexIn(indexes);
+        return decide(sameKey);
+    }
+
+    /** No unique index on userId and no build in flight: count what stops a build, and build where nothing does. */
+    private Uni<Status> decide(String sameKey) {
         return countLegacy()
                 .flatMap(legacy -> build(legacy, sameKey))
                 .onFailure().recoverWithItem(failure -> Status.closed(stateOf(failure),
@@ -301,13 +311,13 @@ public class UniqueUserIdIndex {
                 // Only the build itself can fail here: the count's failures are answered above.
                 .onFailure().recoverWithUni(failure -> refused(failure, sameKey, started))
                 .memoize().indefinitely();
-        Build fresh = new Build(started, documents, legacy, outcome);
+        Build fresh = new Build(checksStarted.incrementAndGet(), started, documents, legacy, outcome);
         if (!build.compareAndSet(null, fresh)) {
             Build other = build.get();
             return other == null ? Uni.createFrom().item(building(fresh)) : awaited(other);
         }
         // Writes close now: no unique index stands, whether the build takes a millisecond or an hour.
-        record(checksStarted.incrementAndGet(), building(fresh));
+        record(fresh.check(), building(fresh));
         // Sent now, whoever waits for it. Cleared before its outcome is recorded (as a check of its own, so it wins over
         // every check that saw the build in flight), so no check sees the build in flight after that outcome.
         outcome.invoke(() -> build.compareAndSet(fresh, null))

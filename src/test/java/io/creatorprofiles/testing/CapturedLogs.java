@@ -39,6 +39,11 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
                 .toList();
     }
 
+    /** Every record's message, formatted, in the order logged. */
+    public List<String> messages() {
+        return records.stream().map(CapturedLogs::message).toList();
+    }
+
     private static String message(LogRecord record) {
         String message = record.getMessage();
         Object[] parameters = record.getParameters();

@@ -36,7 +36,7 @@ public class FaultInjectingBackend extends MemoryBackend {
 
     /** A command held before it runs until the test lets it go: a write the server is slow to apply. */
     private record Hold(String command, String containing, java.util.concurrent.CountDownLatch release,
-            java.util.concurrent.CountDownLatch reached) {
+            java.util.concurrent.CountDownLatch reached, Fault then) {
     }
 
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
@@ -103,7 +103,17 @@ public class FaultInjectingBackend extends MemoryBackend {
      */
     public void holdNext(String command, String containing, java.util.concurrent.CountDownLatch release,
             java.util.concurrent.CountDownLatch reached) {
-        hold.set(new Hold(command, containing, release, reached));
+        hold.set(new Hold(command, containing, release, reached, null));
+    }
+
+    /**
+     * As {@link #holdNext(String, String, java.util.concurrent.CountDownLatch, java.util.concurrent.CountDownLatch)},
+     * then answers the command with {@code then} instead of running it: a slow command that fails in the end (an index
+     * build that met the duplicates the data held while it ran).
+     */
+    public void holdNextThenFail(String command, String containing, java.util.concurrent.CountDownLatch release,
+            java.util.concurrent.CountDownLatch reached, Fault then) {
+        hold.set(new Hold(command, containing, release, reached, then));
     }
 
     /**
@@ -268,6 +278,10 @@ public class FaultInjectingBackend extends MemoryBackend {
                 super.handleCommand(channel, database, command, query);
                 channel.close();
                 throw new MongoServerError(91, "ShutdownInProgress", "the server went away after applying this");
+            }
+            if (held.then() != null) {
+                injected.incrementAndGet();
+                throw new MongoServerError(held.then().code(), held.then().codeName(), held.then().message());
             }
         }
         if (honourHints && command.equalsIgnoreCase("findAndModify") && query.get("hint") instanceof String hint

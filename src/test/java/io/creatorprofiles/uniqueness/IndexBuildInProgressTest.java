@@ -51,8 +51,10 @@ class IndexBuildInProgressTest {
     public static class ShortReadTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // The index bean's debug line tells when a check waits for a build in flight (the test below waits for it).
             return Map.of("quarkus.mongodb.read-timeout", READ_TIMEOUT.toMillis() + "ms",
-                    "profiles.index.check-time-limit", "2s");
+                    "profiles.index.check-time-limit", "2s",
+                    "quarkus.log.category.\"io.creatorprofiles.uniqueness.UniqueUserIdIndex\".level", "DEBUG");
         }
     }
 
@@ -128,5 +130,39 @@ class IndexBuildInProgressTest {
         assertTrue(store.hasIndex(UniqueUserIdIndex.NAME));
         assertTrue(index.buildStartedAt().isEmpty());
         assertTrue(index.status().writesOpen());
+    }
+
+    /**
+     * A check that joins a build sent before it began, which then fails (it met duplicates a repair has merged since),
+     * does not take that failure for its own answer: it decides afresh and builds over the data as it is now. The
+     * repair's own check at its end is such a check; it answered DUPLICATES after merging them, and writes stayed closed
+     * until the next periodic check.
+     */
+    @Test
+    void aCheckThatJoinsAnOlderBuildWhichFailsDecidesAfresh() throws Exception {
+        FaultInjectingBackend backend = TestMongo.current().backend();
+        CountDownLatch reached = new CountDownLatch(1);
+        backend.holdNextThenFail("createIndexes", UniqueUserIdIndex.NAME, release, reached,
+                new FaultInjectingBackend.Fault("createIndexes", 11000, "DuplicateKey",
+                        "E11000 duplicate key error collection: creator_profiles index: uniq_userId dup key: "
+                                + "{ userId: \"joiner\" }"));
+        store.replaceProfilesWith(List.of(new Document("userId", "joiner")), List.of());
+        java.util.concurrent.CompletableFuture<UniqueUserIdIndex.Status> older = index.ensure().subscribeAsCompletionStage();
+        assertTrue(reached.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the build reached the server");
+
+        try (io.creatorprofiles.testing.CapturedLogs logs = io.creatorprofiles.testing.CapturedLogs.start()) {
+            java.util.concurrent.CompletableFuture<UniqueUserIdIndex.Status> joining = index.ensure()
+                    .subscribeAsCompletionStage();
+            await().atMost(WAIT).until(() -> logs.messages().stream()
+                    .anyMatch(line -> line.contains("waits for the " + UniqueUserIdIndex.NAME + " build")));
+            release.countDown();
+
+            UniqueUserIdIndex.Status answer = joining.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(State.READY, answer.state(), answer.detail());
+        }
+        assertFalse(older.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).writesOpen(),
+                "the older check answers its build's failure");
+        assertTrue(store.hasIndex(UniqueUserIdIndex.NAME));
+        await().atMost(WAIT).until(() -> index.status().writesOpen());
     }
 }
