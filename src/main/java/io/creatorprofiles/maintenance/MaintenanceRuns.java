@@ -145,7 +145,7 @@ public class MaintenanceRuns {
 
     /** The run as recorded; a running one whose lease is no longer live is answered as interrupted. */
     public Uni<Optional<Recorded>> find(String runId) {
-        return ProfileCollections.available(runs().find(Filters.eq("_id", runId), new FindOptions().limit(1))
+        return ProfileCollections.available(runs().find(Filters.eq("_id", runId), new FindOptions().limit(1).batchSize(1))
                 .collect().first())
                 .flatMap(run -> run == null ? Uni.createFrom().item(Optional.<Recorded> empty()) : withLiveness(run));
     }
@@ -153,7 +153,7 @@ public class MaintenanceRuns {
     /** The newest runs of {@code job} (at most {@code limit}), newest first. */
     public Uni<List<Recorded>> latest(MaintenanceJob job, int limit) {
         return ProfileCollections.available(runs().find(Filters.eq("job", job.name()),
-                new FindOptions().sort(Sorts.descending("startedAt")).limit(limit)).collect().asList())
+                new FindOptions().sort(Sorts.descending("startedAt")).limit(limit).batchSize(limit)).collect().asList())
                 .flatMap(found -> found.isEmpty() ? Uni.createFrom().item(List.<Recorded> of())
                         : Uni.join().all(found.stream().map(this::withLiveness).toList()).andFailFast()
                                 .map(all -> all.stream().flatMap(Optional::stream).toList()));
@@ -175,7 +175,7 @@ public class MaintenanceRuns {
      */
     private Uni<Optional<Recorded>> endedMeanwhile(Document run) {
         return ProfileCollections.available(runs().find(Filters.eq("_id", run.getString("_id")),
-                new FindOptions().limit(1)).collect().first())
+                new FindOptions().limit(1).batchSize(1)).collect().first())
                 .map(again -> {
                     Document latest = again == null ? run : again;
                     State state = State.valueOf(latest.getString("state"));
@@ -208,7 +208,8 @@ public class MaintenanceRuns {
 
     private Uni<Void> forgetOldRuns(MaintenanceJob job) {
         return ProfileCollections.available(runs().find(Filters.eq("job", job.name()),
-                new FindOptions().sort(Sorts.descending("startedAt")).skip(KEPT).limit(1000)).map(run -> run.get("_id"))
+                new FindOptions().sort(Sorts.descending("startedAt")).skip(KEPT).limit(1000).batchSize(1000))
+                .map(run -> run.get("_id"))
                 .collect().asList())
                 .flatMap(old -> old.isEmpty() ? Uni.createFrom().voidItem()
                         : ProfileCollections.available(runs().deleteMany(Filters.in("_id", old))).replaceWithVoid())

@@ -175,7 +175,7 @@ public class RepairLease {
         }
         return ProfileCollections.available(collections.database().getCollection(MaintenanceRuns.collectionName(collections))
                 .find(Filters.and(Filters.eq("_id", live.getString("runId")),
-                        Filters.ne("state", MaintenanceRuns.State.RUNNING.name())), new FindOptions().limit(1))
+                        Filters.ne("state", MaintenanceRuns.State.RUNNING.name())), new FindOptions().limit(1).batchSize(1))
                 .collect().first())
                 .map(ended -> {
                     if (ended == null) {
@@ -265,7 +265,7 @@ public class RepairLease {
      */
     public Uni<Boolean> isLive(long epoch, String owner) {
         return serverNow().flatMap(now -> ProfileCollections
-                .available(leases().find(Filters.eq("_id", NAME + "#" + epoch), new FindOptions().limit(1))
+                .available(leases().find(Filters.eq("_id", NAME + "#" + epoch), new FindOptions().limit(1).batchSize(1))
                         .collect().first())
                 .flatMap(lease -> lease == null || !owner.equals(lease.getString("owner"))
                         || lease.get("releasedAt") != null || lease.getDate("expiresAt") == null
@@ -409,9 +409,9 @@ public class RepairLease {
 
     private Uni<Found> current() {
         return ProfileCollections.available(Uni.combine().all().unis(
-                leases().find(Filters.eq("key", NAME), new FindOptions().sort(Sorts.descending("epoch")).limit(1))
+                leases().find(Filters.eq("key", NAME), new FindOptions().sort(Sorts.descending("epoch")).limit(1).batchSize(1))
                         .collect().first(),
-                leases().find(Filters.eq("_id", NAME), new FindOptions().limit(1)).collect().first())
+                leases().find(Filters.eq("_id", NAME), new FindOptions().limit(1).batchSize(1)).collect().first())
                 .asTuple())
                 .map(both -> new Found(both.getItem1(), both.getItem2()));
     }
@@ -421,7 +421,7 @@ public class RepairLease {
     }
 
     private Uni<Document> newerThan(long epoch, String comment) {
-        FindOptions options = new FindOptions().limit(1);
+        FindOptions options = new FindOptions().limit(1).batchSize(1);
         if (comment != null) {
             options.comment(comment);
         }
@@ -468,6 +468,6 @@ public class RepairLease {
     /** For tests and tools: every lease document, newest epoch first. */
     public Uni<List<Document>> all() {
         return ProfileCollections.available(leases().find(new Document(),
-                new FindOptions().sort(Sorts.descending("epoch"))).collect().asList());
+                new FindOptions().sort(Sorts.descending("epoch")).batchSize(ProfileCollections.READ_BATCH)).collect().asList());
     }
 }

@@ -43,7 +43,8 @@ import io.smallrye.mutiny.Uni;
  * embedded dev server's H2 backend even acknowledges a unique index over duplicates on a second attempt, so the index
  * bean counts duplicates after every build as well.</li>
  * <li><b>Bounded read batches.</b> The reactive driver turns an unbounded subscriber into batchSize 2147483647, which
- * FerretDB 1.x allocates up front: every multi-document read sets a batch size ({@link ProfileCollections#READ_BATCH}).
+ * FerretDB 1.x allocates up front, and has grown by gigabytes a second on it: every read sets a batch size (its limit,
+ * or {@link ProfileCollections#READ_BATCH}); the tests' embedded server refuses a cursor that asks for more.
  * </li>
  * </ul>
  * Only the FerretDB 2.x lost race hangs on the probe; the others are coped with the same way on every server, or

@@ -79,7 +79,8 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
      */
     public Uni<CreatorProfile> findByUserId(String userId) {
         Uni<CreatorProfile> canonical = explained(userId,
-                guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1)).collect().first()));
+                guarded(profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1).batchSize(1)).collect()
+                        .first()));
         ObjectId legacy = CanonicalUserId.legacyForm(userId);
         Uni<CreatorProfile> found = legacy == null ? canonical
                 : canonical.flatMap(profile -> profile != null ? Uni.createFrom().item(profile)
@@ -90,7 +91,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
     /** The document stored under the ObjectId form, read with the canonical userId; null when there is none. */
     private Uni<CreatorProfile> findInLegacyForm(ObjectId legacy, String userId) {
         ReactiveMongoCollection<Document> raw = profiles().withDocumentClass(Document.class);
-        return guarded(raw.find(eq(CreatorProfile.USER_ID, legacy), new FindOptions().limit(1)).collect().first())
+        return guarded(raw.find(eq(CreatorProfile.USER_ID, legacy), new FindOptions().limit(1).batchSize(1)).collect().first())
                 .map(document -> document == null ? null
                         : asProfile(document.append(CreatorProfile.USER_ID, userId), raw.getCodecRegistry()));
     }
@@ -129,7 +130,7 @@ public class CreatorProfileRepository implements ReactivePanacheMongoRepository<
 
     /** The user's stored document as it is, unmapped (null when there is none). */
     private Uni<Document> stored(String userId) {
-        return guarded(collections.profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1))
+        return guarded(collections.profiles().find(eq(CreatorProfile.USER_ID, userId), new FindOptions().limit(1).batchSize(1))
                 .toUni());
     }
 

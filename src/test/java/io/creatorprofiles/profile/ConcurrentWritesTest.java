@@ -175,7 +175,8 @@ class ConcurrentWritesTest extends EmptyProfiles {
         List<Callable<Boolean>> handlers = new ArrayList<>();
         for (int i = 0; i < 80; i++) {
             handlers.add(() -> {
-                Document existing = control.find(Filters.eq("userId", user), new FindOptions().limit(1)).collect().first()
+                Document existing = control.find(Filters.eq("userId", user), new FindOptions().limit(1).batchSize(1)).collect()
+                        .first()
                         .await().atMost(Duration.ofSeconds(30));
                 if (existing != null) {
                     return false;

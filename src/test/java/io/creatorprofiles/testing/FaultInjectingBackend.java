@@ -235,9 +235,31 @@ public class FaultInjectingBackend extends MemoryBackend {
         return names;
     }
 
+    /**
+     * The largest batch a cursor command may ask for. A reactive driver's cursor without a batch size of its own asks
+     * for as many documents as its subscriber wants, 2^31-1 for a subscriber that collects everything; MongoDB caps each
+     * batch at 16 MiB, but FerretDB 1.x reserves memory for that many documents up front and has been seen to grow by
+     * gigabytes a second until it died. Every cursor the service or a test opens names a batch size below this.
+     */
+    public static final int MAX_BATCH = 10_000;
+
+    /** A cursor command that asks for more than {@link #MAX_BATCH} documents at once is refused, naming it. */
+    private static void refuseUnboundedBatch(String command, Document query) {
+        Object batchSize = switch (command.toLowerCase(Locale.ROOT)) {
+            case "find", "getmore" -> query.get("batchSize");
+            case "aggregate" -> query.get("cursor") instanceof Document cursor ? cursor.get("batchSize") : null;
+            default -> null;
+        };
+        if (batchSize instanceof Number asked && asked.longValue() > MAX_BATCH) {
+            throw new MongoServerError(2, "BadValue", command + " asks for a batch of " + asked + " documents, over the "
+                    + MAX_BATCH + " the test server allows: give this cursor a batch size (" + query.get(command) + ")");
+        }
+    }
+
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         seen(command).incrementAndGet();
+        refuseUnboundedBatch(command, query);
         if (dropping) {
             channel.close();
             throw new MongoServerError(91, "ShutdownInProgress", "the server is going away");

@@ -76,7 +76,8 @@ public class ProfileStore {
     }
 
     public Document findOne(String userId) {
-        return profiles().find(Filters.eq(CreatorProfile.USER_ID, userId), new io.quarkus.mongodb.FindOptions().limit(1))
+        return profiles()
+                .find(Filters.eq(CreatorProfile.USER_ID, userId), new io.quarkus.mongodb.FindOptions().limit(1).batchSize(1))
                 .collect().first().await().atMost(WAIT);
     }
 

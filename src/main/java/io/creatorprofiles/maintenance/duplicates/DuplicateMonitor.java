@@ -108,7 +108,7 @@ public class DuplicateMonitor {
     private Uni<Void> publishLatest() {
         return ProfileCollections.available(recorded.runs().find(
                 Filters.and(Filters.eq("job", "SCAN"), Filters.exists("result")),
-                new FindOptions().sort(Sorts.descending("slot")).limit(1)).collect().first())
+                new FindOptions().sort(Sorts.descending("slot")).limit(1).batchSize(1)).collect().first())
                 .invoke(found -> {
                     if (found != null) {
                         Document result = found.get("result", Document.class);

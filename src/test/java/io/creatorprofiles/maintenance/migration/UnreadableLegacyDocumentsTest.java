@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.maintenance.duplicates.RepairReport;
 import io.creatorprofiles.maintenance.duplicates.ScanReport;
+import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.OddDocuments;
 import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.Tokens;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -220,7 +222,8 @@ class UnreadableLegacyDocumentsTest extends PlantedData {
     /** Every profile's exact BSON, by _id: equal strings mean a byte-identical document. */
     private Map<Object, String> rawProfiles() {
         Map<Object, String> raw = new LinkedHashMap<>();
-        store.database().getCollection("creator_profiles", RawBsonDocument.class).find().collect().asList()
+        store.database().getCollection("creator_profiles", RawBsonDocument.class)
+                .find(new Document(), new FindOptions().batchSize(ProfileCollections.READ_BATCH)).collect().asList()
                 .await().atMost(WAIT).forEach(document -> {
                     var buffer = document.getByteBuffer();
                     byte[] bytes = new byte[buffer.remaining()];
