@@ -24,8 +24,8 @@ import io.smallrye.mutiny.Uni;
  * compare-and-set can have several winners). Every server enforces a unique {@code _id} atomically, so the
  * maintenance lease is taken by an insert, never by a conditional update.</li>
  * <li><b>{@code $push} and {@code $convert} in {@code $group}.</b> FerretDB 1.x answers NotImplemented (238). The
- * duplicate grouping then falls back to a sorted stream of userIds whose runs are counted in the service: chosen by
- * that answer, on any server that gives it.</li>
+ * duplicate grouping then falls back to a sorted stream of userIds whose runs are counted in the service
+ * ({@code GroupingWithoutPush}): chosen by that answer, on any server that gives it.</li>
  * <li><b>{@code $group} linear in its keys.</b> FerretDB 1.x compares each document with every group found so far:
  * time in the square of the distinct keys. The same fallback runs no {@code $group} over the collection.</li>
  * <li><b>A {@code $count} summed in a second {@code $group}.</b> FerretDB 1.24 sums it as 0, so the scheduled scan

@@ -5,8 +5,6 @@ import static com.mongodb.client.model.Filters.in;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +52,6 @@ import io.smallrye.mutiny.Uni;
 public class DuplicateStore {
 
     private static final int NOT_IMPLEMENTED = 238;
-    private static final int JOIN_BATCH = 500;
     /**
      * The fallback's pages count userIds, not users: ten per user of a grouping page, since most userIds are not
      * duplicated and each page sorts the userIds of one type again.
@@ -79,12 +76,13 @@ public class DuplicateStore {
 
     private final ProfileCollections collections;
     private final int groupsPerPage;
-    private final int userIdsPerPage;
+    private final GroupingWithoutPush withoutPush;
 
     public DuplicateStore(ProfileCollections collections, ProfilesConfig config) {
         this.collections = collections;
         this.groupsPerPage = config.duplicates().groupsPerPage();
-        this.userIdsPerPage = (int) Math.min((long) groupsPerPage * USER_IDS_PER_GROUP, Integer.MAX_VALUE);
+        this.withoutPush = new GroupingWithoutPush(this::profiles,
+                (int) Math.min((long) groupsPerPage * USER_IDS_PER_GROUP, Integer.MAX_VALUE));
     }
 
     private ReactiveMongoCollection<Document> profiles() {
@@ -100,7 +98,7 @@ public class DuplicateStore {
      * the {@code _id} index: there is no index on userId while duplicates exist, so {@code find({userId})} would scan
      * the collection once per user. Bound: one group document must fit in 16 MB, about 700,000 copies of a single
      * user. A server without {@code $push} or {@code $convert} in {@code $group} (ServerCapabilities) gets the groups
-     * with the count only, joined by {@link #canonicalGroupsByJoin(boolean)}.
+     * with the count only, joined by {@link GroupingWithoutPush}.
      */
     public Multi<Document> duplicatedUsers(boolean withCopies) {
         return ProfileCollections.available(aggregate(withCopies)).onFailure(DuplicateStore::notImplemented)
@@ -108,7 +106,7 @@ public class DuplicateStore {
                     Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
                             + "the ObjectId and string userIds, and each one's copies are read by userId",
                             failure.getMessage());
-                    return canonicalGroupsByJoin(false);
+                    return withoutPush.groups(false);
                 });
     }
 
@@ -122,7 +120,7 @@ public class DuplicateStore {
      * ranges before the grouping would need an index on userId, which is exactly what is missing while duplicates
      * exist; so each page groups the collection again, and pages are large to keep that cost to a few groupings per
      * run. A server without {@code $push} or {@code $convert} gets the joined groups in pages as well
-     * ({@link #canonicalGroupsByJoin(boolean)}).
+     * ({@link GroupingWithoutPush}).
      */
     public Multi<Document> duplicatedUsersByPage() {
         AtomicReference<Document> after = new AtomicReference<>();
@@ -139,7 +137,7 @@ public class DuplicateStore {
                     Log.warnf("This server cannot $push or $convert in $group (%s): duplicated users are found by joining "
                             + "the ObjectId and string userIds, and each one's copies are read by userId",
                             failure.getMessage());
-                    return canonicalGroupsByJoin(true);
+                    return withoutPush.groups(true);
                 });
     }
 
@@ -174,182 +172,6 @@ public class DuplicateStore {
                 Aggregates.match(Filters.gt("count", 1)),
                 Aggregates.sort(Sorts.ascending("_id")));
         return profiles().aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(100));
-    }
-
-    /**
-     * The same groups, counts only, for a server whose {@code $group} knows neither {@code $push} nor {@code $convert}
-     * (and whose {@code $group} may take time in the square of its keys: ServerCapabilities). No {@code $group} over
-     * the collection: the stored userIds of one BSON type come sorted from the server, and runs of equal values are
-     * counted here as they stream by. String userIds with two documents or more come first; when the collection holds
-     * ObjectId userIds at all (a single-document probe), each batch of them has its ObjectId twins counted, and the
-     * ObjectId userIds follow, each with its string copies counted (a user already listed from the string side is not
-     * listed again). Without ObjectId userIds (every collection after the migration), the string side is the answer and
-     * its groups are {@link #STRINGS_ONLY}. Memory: one batch of groups at a time. {@code paged} (for a repair, which
-     * writes between its reads): the sorted userIds come in pages, each read to its end before its users are handed on
-     * ({@link #runsOfType(String, boolean)}); otherwise each type's userIds are one stream (the scan writes nothing).
-     */
-    private Multi<Document> canonicalGroupsByJoin(boolean paged) {
-        // Profiles without a userId (missing or null) form one group of their own, as the $convert grouping makes it
-        // (null sorts first there too): the repair reports it and never merges it.
-        Multi<Document> withoutUserId = ProfileCollections.available(profiles().countDocuments(
-                Filters.eq(CreatorProfile.USER_ID, null))).toMulti()
-                .filter(count -> count > 1)
-                .map(count -> new Document("_id", null).append("count", count.intValue()));
-        Multi<Document> joined = anyOfType("objectId").toMulti().onItem().transformToMultiAndConcatenate(objectIds -> objectIds
-                ? Multi.createBy().concatenating().streams(stringsWithTwins(paged), objectIdsWithTwins(paged))
-                : runsOfType("string", paged).filter(run -> count(run) > 1)
-                        .map(run -> canonicalGroup(run.getString("_id"), count(run)).append(STRINGS_ONLY, true)));
-        return ProfileCollections.available(Multi.createBy().concatenating().streams(withoutUserId, joined));
-    }
-
-    private Multi<Document> stringsWithTwins(boolean paged) {
-        return runsOfType("string", paged).filter(run -> count(run) > 1)
-                .group().intoLists().of(JOIN_BATCH)
-                .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
-                        .map(group -> (Object) CanonicalUserId.legacyForm(group.getString("_id"))).filter(Objects::nonNull)
-                        .toList())
-                        .onItem().transformToMulti(objectIdCounts -> Multi.createFrom().iterable(batch.stream()
-                                .map(group -> {
-                                    int objectIds = objectIdCounts.getOrDefault(group.getString("_id"), 0);
-                                    Document joined = canonicalGroup(group.getString("_id"), count(group) + objectIds);
-                                    return objectIds == 0 ? joined.append(STRINGS_ONLY, true) : joined;
-                                })
-                                .toList())));
-    }
-
-    private Multi<Document> objectIdsWithTwins(boolean paged) {
-        return runsOfType("objectId", paged)
-                .group().intoLists().of(JOIN_BATCH)
-                .onItem().transformToMultiAndConcatenate(batch -> countsOf(batch.stream()
-                        .map(group -> (Object) CanonicalUserId.of(group.get("_id"))).toList())
-                        .onItem().transformToMulti(stringCounts -> Multi.createFrom().iterable(batch.stream()
-                                .map(group -> {
-                                    String canonical = CanonicalUserId.of(group.get("_id"));
-                                    int strings = stringCounts.getOrDefault(canonical, 0);
-                                    // Two string copies or more: the string side has listed this user already.
-                                    return strings > 1 ? null : canonicalGroup(canonical, count(group) + strings);
-                                })
-                                .filter(group -> group != null && count(group) > 1)
-                                .toList())));
-    }
-
-    /** Whether any profile's userId has this BSON type: the first match ends the search. */
-    private Uni<Boolean> anyOfType(String type) {
-        return profiles().find(Filters.type(CreatorProfile.USER_ID, type),
-                new FindOptions().projection(Projections.include("_id")).limit(1).batchSize(1))
-                .collect().first().map(Objects::nonNull);
-    }
-
-    /**
-     * The userIds of one BSON type with their number of documents, {@code {_id: userId, count}}, in the server's userId
-     * order: the values come sorted and projected ({@code allowDiskUse}), and each run of equal values becomes one
-     * document here when the next value differs, or at the end. {@code paged}: in pages, as
-     * {@link #duplicatedUsersByPage()} takes the groups, so that no cursor stays open while a repair writes: each page
-     * one aggregation of at most {@code groups-per-page} × {@value #USER_IDS_PER_GROUP} userIds, read to its end
-     * before its runs are handed on ({@link #runsPage}).
-     */
-    private Multi<Document> runsOfType(String type, boolean paged) {
-        if (paged) {
-            return Multi.createBy().repeating()
-                    .uni(() -> new AtomicReference<>(RunsPage.FIRST),
-                            previous -> runsPage(type, previous.get().next()).invoke(previous::set))
-                    .whilst(page -> !page.last())
-                    .onItem().transformToIterable(RunsPage::runs);
-        }
-        List<Bson> pipeline = List.of(Aggregates.match(Filters.type(CreatorProfile.USER_ID, type)),
-                Aggregates.sort(Sorts.ascending(CreatorProfile.USER_ID)),
-                Aggregates.project(Projections.fields(Projections.include(CreatorProfile.USER_ID),
-                        Projections.excludeId())));
-        return Multi.createFrom().deferred(() -> {
-            Runs runs = new Runs();
-            Multi<Object> values = profiles().aggregate(pipeline, Document.class,
-                    new AggregateOptions().allowDiskUse(true).batchSize(JOIN_BATCH * 4))
-                    .map(document -> document.get(CreatorProfile.USER_ID));
-            return Multi.createBy().concatenating().streams(values, Multi.createFrom().item(Runs.END))
-                    .onItem().transformToIterable(runs::next);
-        });
-    }
-
-    /** One page of a type's runs, and where the next one starts (a bound on userId; null: from the first userId). */
-    private record RunsPage(List<Document> runs, Bson next, boolean last) {
-        static final RunsPage FIRST = new RunsPage(List.of(), null, false);
-    }
-
-    /**
-     * The runs of the userIds of one type from {@code from} on: one aggregation of at most {@link #userIdsPerPage}
-     * values, read to its end. The page's last run may go on past its end, so it is left to the next page, which starts
-     * at its value; a page that is one value from end to end (a user with that many copies) has it counted instead,
-     * and the next page starts after it.
-     */
-    private Uni<RunsPage> runsPage(String type, Bson from) {
-        Bson ofType = Filters.type(CreatorProfile.USER_ID, type);
-        List<Bson> pipeline = List.of(
-                Aggregates.match(from == null ? ofType : Filters.and(ofType, from)),
-                Aggregates.sort(Sorts.ascending(CreatorProfile.USER_ID)),
-                Aggregates.limit(userIdsPerPage),
-                Aggregates.project(Projections.fields(Projections.include(CreatorProfile.USER_ID),
-                        Projections.excludeId())));
-        return ProfileCollections.available(profiles().aggregate(pipeline, Document.class,
-                new AggregateOptions().allowDiskUse(true).batchSize(Math.min(userIdsPerPage, JOIN_BATCH * 4)))
-                .map(document -> document.get(CreatorProfile.USER_ID)).collect().asList())
-                .flatMap(values -> {
-                    Runs counting = new Runs();
-                    List<Document> runs = new ArrayList<>();
-                    values.forEach(value -> runs.addAll(counting.next(value)));
-                    runs.addAll(counting.next(Runs.END));
-                    if (values.size() < userIdsPerPage) {
-                        return Uni.createFrom().item(new RunsPage(runs, null, true));
-                    }
-                    Object cut = runs.get(runs.size() - 1).get("_id");
-                    if (runs.size() > 1) {
-                        return Uni.createFrom().item(new RunsPage(List.copyOf(runs.subList(0, runs.size() - 1)),
-                                Filters.gte(CreatorProfile.USER_ID, cut), false));
-                    }
-                    return ProfileCollections.available(profiles().countDocuments(Filters.eq(CreatorProfile.USER_ID, cut)))
-                            .map(count -> new RunsPage(List.of(new Document("_id", cut).append("count", count.intValue())),
-                                    Filters.gt(CreatorProfile.USER_ID, cut), false));
-                });
-    }
-
-    /** Counts runs of equal values in a sorted stream, one subscription's state. */
-    static final class Runs {
-
-        /** Follows the last value, so the last run is counted too. */
-        static final Object END = new Object();
-
-        private Object current;
-        private int count;
-
-        /** The run this value ends, if it ends one: {@code {_id: value, count}}; empty while the run goes on. */
-        List<Document> next(Object value) {
-            if (count > 0 && value.equals(current)) {
-                count++;
-                return List.of();
-            }
-            List<Document> ended = count == 0 ? List.of() : List.of(new Document("_id", current).append("count", count));
-            current = value;
-            count = value == END ? 0 : 1;
-            return ended;
-        }
-    }
-
-    /** How many documents hold each of these stored userIds, keyed by canonical form. */
-    private Uni<Map<String, Integer>> countsOf(List<Object> storedUserIds) {
-        if (storedUserIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        List<Bson> pipeline = List.of(Aggregates.match(in(CreatorProfile.USER_ID, storedUserIds)),
-                Aggregates.group("$" + CreatorProfile.USER_ID, Accumulators.sum("count", 1)));
-        return profiles().aggregate(pipeline, Document.class, new AggregateOptions().batchSize(JOIN_BATCH))
-                .collect().asMap(group -> CanonicalUserId.of(group.get("_id")), DuplicateStore::count);
-    }
-
-    private static Document canonicalGroup(String canonical, int count) {
-        return new Document("_id", canonical).append("count", count);
-    }
-
-    private static int count(Document group) {
-        return ((Number) group.get("count")).intValue();
     }
 
     /** How a server without $push or $convert in $group (ServerCapabilities) refuses them: NotImplemented (238). */
@@ -429,7 +251,7 @@ public class DuplicateStore {
                 Aggregates.match(Filters.gt("count", 1)));
         return ProfileCollections.available(profiles()
                 .aggregate(pipeline, Document.class, new AggregateOptions().allowDiskUse(true).batchSize(1000)))
-                .onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> canonicalGroupsByJoin(false));
+                .onFailure(DuplicateStore::notImplemented).recoverWithMulti(failure -> withoutPush.groups(false));
     }
 
     /** How many profiles hold a userId that is neither a string nor an ObjectId ({@link CanonicalUserId#unsupported()}). */

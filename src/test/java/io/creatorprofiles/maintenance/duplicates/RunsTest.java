@@ -29,12 +29,12 @@ class RunsTest {
     }
 
     private static List<Document> runsOf(Object... values) {
-        DuplicateStore.Runs runs = new DuplicateStore.Runs();
+        GroupingWithoutPush.Runs runs = new GroupingWithoutPush.Runs();
         List<Document> found = new ArrayList<>();
         for (Object value : values) {
             found.addAll(runs.next(value));
         }
-        found.addAll(runs.next(DuplicateStore.Runs.END));
+        found.addAll(runs.next(GroupingWithoutPush.Runs.END));
         return found;
     }
 
