@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
@@ -236,6 +237,27 @@ public class FaultInjectingBackend extends MemoryBackend {
     }
 
     /**
+     * mongo-java-server adds an index to a collection's index list outside the lock its writes hold, so a write that
+     * walks the list while {@code createIndexes} runs fails with a ConcurrentModificationException ("Unknown error").
+     * MongoDB has no such race; here index changes wait for the commands in flight, and they for them.
+     */
+    private final ReentrantReadWriteLock indexChanges = new ReentrantReadWriteLock();
+
+    private Document applied(Channel channel, String database, String command, Document query) {
+        boolean changesIndexes = switch (command.toLowerCase(Locale.ROOT)) {
+            case "createindexes", "dropindexes", "drop", "dropdatabase", "renamecollection" -> true;
+            default -> false;
+        };
+        var lock = changesIndexes ? indexChanges.writeLock() : indexChanges.readLock();
+        lock.lock();
+        try {
+            return super.handleCommand(channel, database, command, query);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * The largest batch a cursor command may ask for. A reactive driver's cursor without a batch size of its own asks
      * for as many documents as its subscriber wants, 2^31-1 for a subscriber that collects everything; MongoDB caps each
      * batch at 16 MiB, but FerretDB 1.x reserves memory for that many documents up front and has been seen to grow by
@@ -297,7 +319,7 @@ public class FaultInjectingBackend extends MemoryBackend {
                 Thread.currentThread().interrupt();
             }
             if (dropping) {
-                super.handleCommand(channel, database, command, query);
+                applied(channel, database, command, query);
                 channel.close();
                 throw new MongoServerError(91, "ShutdownInProgress", "the server went away after applying this");
             }
@@ -310,7 +332,7 @@ public class FaultInjectingBackend extends MemoryBackend {
                 && !indexNames(channel, database, String.valueOf(query.get(command))).contains(hint)) {
             throw new MongoServerError(2, "BadValue", "hint provided does not correspond to an existing index");
         }
-        Document answer = super.handleCommand(channel, database, command, query);
+        Document answer = applied(channel, database, command, query);
         Document extra = buildInfoExtra.get();
         if (extra != null && command.equalsIgnoreCase("buildInfo")) {
             answer.putAll(extra);
