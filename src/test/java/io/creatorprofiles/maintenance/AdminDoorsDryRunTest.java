@@ -5,20 +5,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -30,20 +24,12 @@ import io.restassured.specification.RequestSpecification;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class AdminDoorsDryRunTest {
+class AdminDoorsDryRunTest extends PlantedData {
 
     private static final String ABSENT = "(absent)";
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
 
     @BeforeEach
-    @AfterEach
-    void clean() {
+    void cleanBefore() {
         CleanProfiles.resetAfterRepair(store, index);
     }
 

@@ -4,42 +4,29 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
-
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** A 409 from either door names the job that holds the lease, in its title and its detail. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class LeaseHolderNamedTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
+class LeaseHolderNamedTest extends PlantedData {
 
     @Inject
     RepairLease lease;
 
     @BeforeEach
-    @AfterEach
-    void clean() {
+    void cleanBefore() {
         CleanProfiles.resetAfterRepair(store, index);
     }
 

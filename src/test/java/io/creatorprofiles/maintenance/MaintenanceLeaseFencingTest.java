@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.mongodb.client.model.Filters;
@@ -34,13 +32,12 @@ import io.creatorprofiles.maintenance.duplicates.RepairRun;
 import io.creatorprofiles.maintenance.migration.MigrationCheckpoints;
 import io.creatorprofiles.maintenance.migration.MigrationReport;
 import io.creatorprofiles.maintenance.migration.ProfileMigration;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.Concurrently;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,9 +50,8 @@ import io.smallrye.mutiny.Uni;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class MaintenanceLeaseFencingTest {
+class MaintenanceLeaseFencingTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final List<String> WRITES = List.of("insert", "update", "delete", "findAndModify");
 
     @Inject
@@ -66,17 +62,6 @@ class MaintenanceLeaseFencingTest {
 
     @Inject
     ProfileMigration migration;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
 
     @Test
     void twentyPairsOfRunnersTakingAnExpiredLeaseAtOnceLetExactlyOneThroughEachTime() throws Exception {

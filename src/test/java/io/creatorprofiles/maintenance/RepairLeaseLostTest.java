@@ -23,7 +23,6 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
@@ -31,13 +30,11 @@ import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints;
 import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.maintenance.duplicates.RepairReport;
 import io.creatorprofiles.maintenance.duplicates.RepairRun;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.RepairOutcome;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,9 +50,8 @@ import io.smallrye.mutiny.Uni;
 @QuarkusTest
 @TestProfile(RepairLeaseLostTest.SixSecondLease.class)
 @WithTestResource(MongoTestResource.class)
-class RepairLeaseLostTest {
+class RepairLeaseLostTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String FIRST_USER = "0000-first-user";
 
     public static class SixSecondLease implements QuarkusTestProfile {
@@ -70,17 +66,6 @@ class RepairLeaseLostTest {
     @Inject
     DuplicateRepair repair;
 
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
-
     private void plant() {
         List<Document> documents = new ArrayList<>(IncidentProfiles.documents());
         Date at = Date.from(Instant.parse("2025-07-04T18:00:00Z"));
@@ -91,7 +76,7 @@ class RepairLeaseLostTest {
                 .append("personalInfo", new Document("bio", "B"))
                 .append("updatedAt", at).append("version", 1L));
         store.dropMaintenance();
-        store.replaceProfilesWith(documents, List.of());
+        plant(documents);
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +27,12 @@ import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
 import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints;
 import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.maintenance.duplicates.RepairReport;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.Concurrently;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.RepairOutcome;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,29 +41,16 @@ import io.smallrye.mutiny.Uni;
 /** One repair at a time: a second one, from this instance, another, or REST, is refused while the first runs. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class RepairLeaseTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(120);
+class RepairLeaseTest extends PlantedData {
 
     @Inject
     DuplicateRepair repair;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
 
     private final List<Document> planted = IncidentProfiles.documents();
 
     @BeforeEach
     void incident() {
         IncidentProfiles.plantInto(store);
-    }
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,20 +14,17 @@ import jakarta.inject.Inject;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.maintenance.ProfileArchive;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.RepairOutcome;
 import io.creatorprofiles.testing.TestMongo;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -39,9 +35,8 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class CrossTypeDuplicatesTest {
+class CrossTypeDuplicatesTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int ALL_COPIES = IncidentProfiles.COPIES + IncidentProfiles.STRING_COPIES;
 
     @Inject
@@ -49,17 +44,6 @@ class CrossTypeDuplicatesTest {
 
     @Inject
     DuplicateRepair repair;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
 
     @Test
     void theScanCountsBothFormsOfTheIncidentUserAsOneUserWith190Copies() {
@@ -163,13 +147,13 @@ class CrossTypeDuplicatesTest {
         assumeFalse(TestMongo.current().isFerretDb(), "the command log is the embedded server's");
         FaultInjectingBackend backend = TestMongo.current().backend();
         store.dropMaintenance();
-        store.replaceProfilesWith(List.of(copyOf("user-a", "eeee00000000000000000021", 1_750_000_000_000L),
+        plant(List.of(copyOf("user-a", "eeee00000000000000000021", 1_750_000_000_000L),
                 copyOf("user-b", "eeee00000000000000000022", 1_750_000_000_000L),
                 copyOf("user-b", "eeee00000000000000000023", 1_760_000_000_000L),
                 copyOf("user-c", "eeee00000000000000000024", 1_750_000_000_000L),
                 copyOf("user-c", "eeee00000000000000000025", 1_760_000_000_000L),
                 copyOf("user-c", "eeee00000000000000000026", 1_770_000_000_000L),
-                copyOf("user-d", "eeee00000000000000000027", 1_750_000_000_000L)), List.of());
+                copyOf("user-d", "eeee00000000000000000027", 1_750_000_000_000L)));
         long mark = backend.mark();
         backend.failNextContaining("$push", 1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
                 "planted: $push is not implemented"));

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,14 +16,12 @@ import java.util.TreeSet;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.RepairOutcome;
 import io.creatorprofiles.testing.Tokens;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
@@ -34,18 +31,10 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The incident replayed through the repair: dry run, apply, rerun, and the archive it leaves. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class DuplicateRepairTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(120);
+class DuplicateRepairTest extends PlantedData {
 
     @Inject
     DuplicateRepair repair;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
 
     private final List<Document> planted = IncidentProfiles.documents();
 
@@ -53,11 +42,6 @@ class DuplicateRepairTest {
     void incident() {
         IncidentProfiles.plantInto(store);
         assertEquals(UniqueUserIdIndex.State.DUPLICATES, index.ensure().await().atMost(WAIT).state());
-    }
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
     }
 
     @Test

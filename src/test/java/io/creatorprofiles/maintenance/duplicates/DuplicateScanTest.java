@@ -7,46 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
+import io.creatorprofiles.testing.PlantedData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class DuplicateScanTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
+class DuplicateScanTest extends PlantedData {
 
     @Inject
     DuplicateScan scan;
 
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
     @BeforeEach
     void incident() {
         IncidentProfiles.plantInto(store);
-    }
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
     }
 
     @Test
@@ -75,7 +58,7 @@ class DuplicateScanTest {
 
     @Test
     void aCleanCollectionScansClean() {
-        store.replaceProfilesWith(List.of(new org.bson.Document("userId", "only-one")), List.of());
+        plant(List.of(new org.bson.Document("userId", "only-one")));
 
         ScanReport report = scan.scan().await().atMost(WAIT);
 
@@ -89,7 +72,7 @@ class DuplicateScanTest {
         List<org.bson.Document> docs = new java.util.ArrayList<>(IncidentProfiles.documents());
         docs.add(new org.bson.Document("userId", "second-dup"));
         docs.add(new org.bson.Document("userId", "second-dup"));
-        store.replaceProfilesWith(docs, List.of());
+        plant(docs);
 
         ScanReport report = scan.scan(1).await().atMost(WAIT);
 

@@ -4,25 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.RepairOutcome;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,18 +30,10 @@ import io.smallrye.mutiny.Uni;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class RepairCrashTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(120);
+class RepairCrashTest extends PlantedData {
 
     @Inject
     DuplicateRepair repair;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
 
     private final List<Document> planted = IncidentProfiles.documents();
 
@@ -78,11 +66,6 @@ class RepairCrashTest {
     @BeforeEach
     void incident() {
         plant();
-    }
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
     }
 
     @ParameterizedTest(name = "crash at {0} (hit {1}), rerun")

@@ -5,42 +5,26 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** {@code dryRun} is true or false and nothing else: a value JAX-RS would read as false must not apply. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class RepairDryRunParameterTest {
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
+class RepairDryRunParameterTest extends PlantedData {
 
     @BeforeEach
     void incident() {
         IncidentProfiles.plantInto(store);
-    }
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
     }
 
     @ParameterizedTest(name = "dryRun=''{0}'' is refused")

@@ -30,19 +30,16 @@ import jakarta.inject.Inject;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,25 +51,13 @@ import io.vertx.core.Context;
 /** What the repair promises an operator at 3 a.m., each shown on planted data over the real wire protocol. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class RepairGuaranteesTest {
+class RepairGuaranteesTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final Date OLD = Date.from(Instant.parse("2025-07-01T00:00:00Z"));
     private static final Date NEW = Date.from(Instant.parse("2025-07-04T18:00:00Z"));
 
     @Inject
     DuplicateRepair repair;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
 
     private static Document copy(String userId, Date updatedAt, Object version, Document info, List<Document> gallery) {
         return new Document("_id", new ObjectId()).append("userId", userId).append("personalInfo", info)
@@ -84,9 +69,10 @@ class RepairGuaranteesTest {
         return new Document("url", url).append("caption", "");
     }
 
-    private void plant(List<Document> documents) {
+    @Override
+    protected void plant(List<Document> documents) {
         store.dropMaintenance();
-        store.replaceProfilesWith(documents, List.of());
+        super.plant(documents);
     }
 
     @Test

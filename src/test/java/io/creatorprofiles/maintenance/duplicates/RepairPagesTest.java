@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +13,13 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.mongo.ProfileCollections;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.TestMongo;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -37,9 +33,8 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 @TestProfile(RepairPagesTest.SmallPages.class)
-class RepairPagesTest {
+class RepairPagesTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int PAGE = 50;
     /** Two full pages and a part of one, and more than the driver's first batch of a single cursor would hold. */
     private static final int USERS = 2 * PAGE + PAGE / 2 + 1;
@@ -53,21 +48,10 @@ class RepairPagesTest {
     }
 
     @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @Inject
     DuplicateRepair repair;
 
     @Inject
     ProfileCollections collections;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
 
     @Test
     void noCursorOnTheProfilesIsContinuedAfterTheRepairWroteAndEveryPageIsRepaired() {
@@ -79,7 +63,7 @@ class RepairPagesTest {
             documents.add(new Document("userId", userId).append("version", 1));
             documents.add(new Document("userId", userId).append("version", 2));
         }
-        store.replaceProfilesWith(documents, List.of());
+        plant(documents);
         long mark = backend.mark();
 
         RepairReport report = repair.apply().await().atMost(WAIT);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,16 +14,13 @@ import jakarta.inject.Inject;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.mongo.ProfileCollections;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.TestMongo;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -41,9 +37,8 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 @TestProfile(RepairPagesWithoutPushTest.TinyPages.class)
-class RepairPagesWithoutPushTest {
+class RepairPagesWithoutPushTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int GROUPS_PER_PAGE = 2;
     private static final int USER_IDS_PER_PAGE = GROUPS_PER_PAGE * DuplicateStore.USER_IDS_PER_GROUP;
     /** String users u-00 … u-49; these have two copies, u-20 more than a page of userIds holds. */
@@ -63,27 +58,16 @@ class RepairPagesWithoutPushTest {
     }
 
     @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @Inject
     DuplicateRepair repair;
 
     @Inject
     ProfileCollections collections;
 
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
-
     @Test
     void everyUserIsRepairedAndEachPageIsReadToItsEndBeforeItsUsersAreRepaired() {
         TestMongo mongo = TestMongo.start();
         store.dropMaintenance();
-        store.replaceProfilesWith(planted(), List.of());
+        plant(planted());
         long mark = mongo.isEmbedded() ? mongo.backend().mark() : -1;
         if (mongo.isEmbedded()) {
             mongo.backend().failNextContaining("$push", 1, new FaultInjectingBackend.Fault("aggregate", 238,

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,25 +11,21 @@ import jakarta.inject.Inject;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.mongo.ProfileCollections;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.TestMongo;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The migration archives each page's documents in one bulk insert: one insert command per page reaches the server. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class MigrationArchiveBulkTest {
+class MigrationArchiveBulkTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     /** Two full pages and part of a third. */
     private static final int LEGACY = 2 * ProfileMigration.PAGE_SIZE + 7;
 
@@ -38,18 +33,7 @@ class MigrationArchiveBulkTest {
     ProfileMigration migration;
 
     @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @Inject
     ProfileCollections collections;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
 
     @Test
     void eachPageIsArchivedInOneInsert() {
@@ -59,7 +43,7 @@ class MigrationArchiveBulkTest {
         for (int user = 0; user < LEGACY; user++) {
             legacy.add(new Document("userId", new ObjectId()).append("personalInfo", new Document("displayName", "n" + user)));
         }
-        store.replaceProfilesWith(legacy, List.of());
+        plant(legacy);
         long mark = backend.mark();
 
         MigrationReport report = migration.apply().await().atMost(WAIT);

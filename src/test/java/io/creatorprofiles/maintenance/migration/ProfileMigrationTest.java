@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -21,19 +20,16 @@ import java.util.TreeSet;
 import jakarta.inject.Inject;
 
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.maintenance.ProfileArchive;
 import io.creatorprofiles.maintenance.RepairLeaseHeldException;
 import io.creatorprofiles.testing.Bodies;
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.RepairOutcome;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -44,25 +40,13 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class ProfileMigrationTest {
+class ProfileMigrationTest extends PlantedData {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     /** The legacy documents of {@link IncidentProfiles#afterTheFix()}: four ObjectId userIds, one string without version. */
     private static final int LEGACY = IncidentProfiles.LEGACY_USERS.size() + 1;
 
     @Inject
     ProfileMigration migration;
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
-
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
-    }
 
     @Test
     void aDryRunCountsAndChangesNothing() {
