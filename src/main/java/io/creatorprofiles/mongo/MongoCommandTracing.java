@@ -2,6 +2,7 @@ package io.creatorprofiles.mongo;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Vetoed;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.reactivestreams.Subscriber;
@@ -48,8 +49,11 @@ public class MongoCommandTracing implements MongoClientCustomizer {
 
     /**
      * The request's OpenTelemetry context, where the command listener looks for the parent of each command's span.
-     * Both kinds of provider, as the same settings may build the reactive client or the blocking one.
+     * Both kinds of provider, as the same settings may build the reactive client or the blocking one. Vetoed: Quarkus
+     * makes a bean of every ReactiveContextProvider among the application's classes and gives it to every client, which
+     * would capture the context for every operation with tracing off.
      */
+    @Vetoed
     private static final class CurrentContext implements ReactiveContextProvider, SynchronousContextProvider {
 
         @Override

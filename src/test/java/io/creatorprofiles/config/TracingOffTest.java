@@ -11,10 +11,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.mongodb.MongoClientSettings;
+import com.mongodb.reactivestreams.client.internal.MongoClientImpl;
 
 import io.creatorprofiles.mongo.MongoCommandTracing;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.Tokens;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.tracing.MongoTracingCommandListener;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +31,9 @@ class TracingOffTest {
 
     @Inject
     MongoCommandTracing commandTracing;
+
+    @Inject
+    ReactiveMongoClient client;
 
     @Test
     void withoutAnEndpointTheSdkIsDisabledAndRequestsAreServed() {
@@ -45,5 +50,18 @@ class TracingOffTest {
         assertTrue(settings.getCommandListeners().stream().noneMatch(MongoTracingCommandListener.class::isInstance),
                 settings.getCommandListeners().toString());
         assertNull(settings.getContextProvider());
+    }
+
+    /**
+     * The client the service runs on, as built: Quarkus hands any ReactiveContextProvider it finds among the
+     * application's classes to every client, so the one tracing uses must not be found.
+     */
+    @Test
+    void theClientAsBuiltCapturesNoContext() {
+        MongoClientSettings built = ((MongoClientImpl) client.unwrap()).getSettings();
+
+        assertNull(built.getContextProvider(), String.valueOf(built.getContextProvider()));
+        assertTrue(built.getCommandListeners().stream().noneMatch(MongoTracingCommandListener.class::isInstance),
+                built.getCommandListeners().toString());
     }
 }
