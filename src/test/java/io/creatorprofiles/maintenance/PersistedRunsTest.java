@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 
@@ -14,15 +13,12 @@ import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
-import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.Tokens;
-import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -33,15 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
-class PersistedRunsTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(120);
-
-    @Inject
-    ProfileStore store;
-
-    @Inject
-    UniqueUserIdIndex index;
+class PersistedRunsTest extends PlantedData {
 
     @Inject
     MaintenanceRuns recorded;
@@ -51,9 +39,8 @@ class PersistedRunsTest {
         recorded.runs().drop().await().atMost(WAIT);
     }
 
-    @AfterEach
-    void restore() {
-        CleanProfiles.resetAfterRepair(store, index);
+    @Override
+    protected void afterCleanUp() {
         recorded.runs().drop().await().atMost(WAIT);
     }
 
