@@ -275,11 +275,11 @@ public class RepairLease {
     }
 
     /**
-     * Keeps the lease: renews it every third of its lifetime ({@code beforeRenewal} runs first) until
-     * {@link Kept#stop()}. {@link Kept#held()} turns false once a renewal finds the lease taken over, or once a lifetime
-     * has passed on this runner's own monotonic clock since the start of the last renewal the server confirmed.
+     * Keeps the lease: renews it every third of its lifetime until {@link Kept#stop()}. {@link Kept#held()} turns false
+     * once a renewal finds the lease taken over, or once a lifetime has passed on this runner's own monotonic clock
+     * since the start of the last renewal the server confirmed.
      */
-    public Kept keep(Kept kept, Supplier<Uni<Void>> beforeRenewal) {
+    public Kept keep(Kept kept) {
         Duration period = config.leaseTtl().dividedBy(3);
         kept.timer = Multi.createFrom().ticks().startingAfter(period).every(period)
                 .onOverflow().drop()
@@ -290,7 +290,7 @@ public class RepairLease {
                         return Uni.createFrom().voidItem();
                     }
                     long sentAt = System.nanoTime();
-                    return beforeRenewal.get().chain(() -> renew(kept))
+                    return renew(kept)
                             .invoke(() -> {
                                 kept.confirmed(sentAt);
                                 Log.debugf("Maintenance lease %s renewed", kept.owner);

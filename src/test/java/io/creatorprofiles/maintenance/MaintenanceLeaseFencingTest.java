@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,10 +12,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
@@ -25,28 +24,26 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
-import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints;
-import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.maintenance.duplicates.RepairReport;
 import io.creatorprofiles.maintenance.duplicates.RepairRun;
-import io.creatorprofiles.maintenance.migration.MigrationCheckpoints;
 import io.creatorprofiles.maintenance.migration.MigrationReport;
 import io.creatorprofiles.maintenance.migration.ProfileMigration;
 import io.creatorprofiles.testing.Concurrently;
+import io.creatorprofiles.testing.FaultInjectingBackend.Held;
 import io.creatorprofiles.testing.IncidentProfiles;
+import io.creatorprofiles.testing.JobCommands;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The lease is a fence: acquisition lets exactly one of two simultaneous takers through, and a runner whose lease was
  * taken over while it was paused makes no write after it resumes, whatever its own clock says (the takeover here is one
- * the paused runner's clock cannot see: its renewals keep running). Runs on whichever server the tests use.
+ * the paused runner's clock cannot see: its renewals keep running). The pause is a command of the run held by the
+ * embedded server, so those two tests skip on FerretDB (CI's second server); the others run on both.
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
@@ -95,27 +92,18 @@ class MaintenanceLeaseFencingTest extends PlantedData {
 
     @Test
     void aRepairWhoseLeaseWasTakenOverWhilePausedWritesNothingMoreAndSaysWhatItHadDone() throws Exception {
+        assumeTrue(TestMongo.current().isEmbedded(), "the pause is a command held by the embedded server");
         IncidentProfiles.plantInto(store);
-        CountDownLatch paused = new CountDownLatch(1);
-        CompletableFuture<Void> resume = new CompletableFuture<>();
-        AtomicBoolean once = new AtomicBoolean(true);
-        QuarkusMock.installMockForType(new RepairCheckpoints() {
-            @Override
-            public Uni<Void> reached(Step step, Object userId) {
-                if (step == Step.AFTER_ARCHIVE && once.getAndSet(false)) {
-                    paused.countDown();
-                    return Uni.createFrom().completionStage(resume);
-                }
-                return Uni.createFrom().voidItem();
-            }
-        }, RepairCheckpoints.class);
+        // Paused once its first pass is archived: the lease check before its next write waits at the server.
+        Held paused = TestMongo.current().backend().holdFirstAfter(JobCommands.archiveInsertOf(IncidentProfiles.USER),
+                JobCommands.fence());
 
         RepairRun run = repair.start().await().atMost(WAIT);
-        assertTrue(paused.await(60, TimeUnit.SECONDS), "the repair archived its first pass, then paused");
+        assertTrue(paused.awaitReached(60), "the repair archived its first pass, then paused");
         takeOver();
         Written before = Written.now(store);
 
-        resume.complete(null);
+        paused.release();
         ExecutionException stopped = assertThrows(ExecutionException.class,
                 () -> run.finished().subscribeAsCompletionStage().get(120, TimeUnit.SECONDS));
 
@@ -126,22 +114,13 @@ class MaintenanceLeaseFencingTest extends PlantedData {
 
     @Test
     void aMigrationHoldsTheLeaseThroughItsRepairStepAndStopsAtItsNextWriteOnceTakenOver() throws Exception {
+        assumeTrue(TestMongo.current().isEmbedded(), "the pause is a command held by the embedded server");
         IncidentProfiles.plantBeforeTheFix(store);
-        CountDownLatch paused = new CountDownLatch(1);
-        CompletableFuture<Void> resume = new CompletableFuture<>();
-        QuarkusMock.installMockForType(new MigrationCheckpoints() {
-            @Override
-            public Uni<Void> reached(MigrationCheckpoints.Step step) {
-                if (step == MigrationCheckpoints.Step.BEFORE_REPAIR) {
-                    paused.countDown();
-                    return Uni.createFrom().completionStage(resume);
-                }
-                return Uni.createFrom().voidItem();
-            }
-        }, MigrationCheckpoints.class);
+        // Paused as its repair step starts: the step's first record of its progress waits at the server.
+        Held paused = TestMongo.current().backend().holdFirst(JobCommands.repairStepRecorded());
 
         CompletableFuture<MigrationReport> running = migration.apply().subscribeAsCompletionStage();
-        assertTrue(paused.await(60, TimeUnit.SECONDS), "the migration converted its pages, then paused before its repair");
+        assertTrue(paused.awaitReached(60), "the migration converted its pages, then paused as its repair began");
         // Between its conversion and its own repair step the migration still holds the lease: no repair gets in.
         RepairLeaseHeldException refused = assertThrows(RepairLeaseHeldException.class,
                 () -> repair.apply().await().atMost(WAIT));
@@ -149,8 +128,9 @@ class MaintenanceLeaseFencingTest extends PlantedData {
 
         takeOver();
         Written before = Written.now(store);
-        resume.complete(null);
-        ExecutionException stopped = assertThrows(ExecutionException.class, () -> running.get(120, TimeUnit.SECONDS));
+        paused.release();
+        ExecutionException stopped = assertThrows(ExecutionException.class,
+                () -> running.get(120, TimeUnit.SECONDS));
 
         assertInstanceOf(RepairLeaseLostException.class, stopped.getCause());
         assertTrue(stopped.getCause().getMessage().matches(

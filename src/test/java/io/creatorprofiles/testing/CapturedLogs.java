@@ -7,6 +7,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import org.jboss.logmanager.ExtLogRecord;
+
 /**
  * The log records of every logger while open (a handler on the root logger of this JVM's log manager): for a test that
  * asserts what the service logged, e.g. that a client's garbage is at most a WARN without a stack trace.
@@ -42,6 +44,17 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
     /** Every record's message, formatted, in the order logged. */
     public List<String> messages() {
         return records.stream().map(CapturedLogs::message).toList();
+    }
+
+    /**
+     * The threads that logged a record whose message contains {@code text}, in the order logged: where a step ran (a
+     * worker thread, not an event loop).
+     */
+    public List<String> threadsLogging(String text) {
+        return records.stream().filter(record -> String.valueOf(message(record)).contains(text))
+                .map(record -> record instanceof ExtLogRecord ext ? ext.getThreadName()
+                        : "thread id " + record.getLongThreadID())
+                .toList();
     }
 
     private static String message(LogRecord record) {

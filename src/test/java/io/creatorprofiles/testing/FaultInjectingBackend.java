@@ -7,6 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -20,6 +24,10 @@ import io.netty.channel.Channel;
  * The embedded server's memory backend, able to answer the next N commands of one kind with a server error.
  * mongo-java-server runs every collection operation under a lock, so it never produces the duplicate-key race of a
  * real MongoDB; this sends the driver the same E11000 reply that race produces, over the real wire protocol.
+ * <p>
+ * It can also fail or hold one precise command ({@link #failFirst}, {@link #holdFirst}: a {@link Match} of name,
+ * collection and text), several armed at once: a maintenance job crashed or paused between two of its steps, as the
+ * server sees it (the command that follows the step fails, or waits until the test lets it go).
  */
 public class FaultInjectingBackend extends MemoryBackend {
 
@@ -39,6 +47,68 @@ public class FaultInjectingBackend extends MemoryBackend {
     private record Hold(String command, String containing, java.util.concurrent.CountDownLatch release,
             java.util.concurrent.CountDownLatch reached, Fault then) {
     }
+
+    /**
+     * Which commands a rule means: the command's name, the collection it names (exactly: {@code creator_profiles} is
+     * not {@code creator_profiles_leases}), and texts its command must all contain (a user id, a role, a comment).
+     * Precise enough that the service's background checks (index checks, monitors, lease reads) never match.
+     */
+    public record Match(String command, String collection, String... containing) {
+
+        boolean matches(String name, Document query) {
+            if (!command.equalsIgnoreCase(name) || !collection.equals(String.valueOf(query.get(name)))) {
+                return false;
+            }
+            String text = String.valueOf(query);
+            for (String part : containing) {
+                if (!text.contains(part)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return command + " on " + collection + (containing.length == 0 ? "" : " containing " + List.of(containing));
+        }
+    }
+
+    /**
+     * A command held by {@link #holdFirst}: the test waits until it arrived ({@link #awaitReached}), then lets it run
+     * ({@link #release}).
+     */
+    public static final class Held {
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        /** Whether the command arrived (and is being held) within this many seconds. */
+        public boolean awaitReached(long seconds) throws InterruptedException {
+            return reached.await(seconds, TimeUnit.SECONDS);
+        }
+
+        public boolean isReached() {
+            return reached.getCount() == 0;
+        }
+
+        /** Lets the held command run (or lets the next one through unheld, if none arrived yet). */
+        public void release() {
+            release.countDown();
+        }
+    }
+
+    /**
+     * One armed fault or hold: applies once, to the first command that {@code match}es, received after one that
+     * matched {@code after} (when there is one). Several can be armed at once; each goes when used.
+     */
+    private record Rule(Match after, Match match, Fault fault, Held held, AtomicBoolean triggered,
+            AtomicBoolean used) {
+    }
+
+    /** The longest a rule holds a command: a bound for a test that fails before it releases it. */
+    private static final long HOLD_AT_MOST_SECONDS = 180;
+
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
 
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
@@ -118,6 +188,38 @@ public class FaultInjectingBackend extends MemoryBackend {
     }
 
     /**
+     * Answers the first command that matches with {@code fault} instead of running it; armed beside any other rule
+     * (e.g. a crash between two steps of a job: the write that follows the step fails).
+     */
+    public void failFirst(Match match, Fault fault) {
+        failFirstAfter(null, match, fault);
+    }
+
+    /** As {@link #failFirst}, for the first matching command received after one that matches {@code after}. */
+    public void failFirstAfter(Match after, Match match, Fault fault) {
+        if (!fault.command().equalsIgnoreCase(match.command())) {
+            throw new IllegalArgumentException("a fault for " + fault.command() + " armed for " + match);
+        }
+        rules.add(new Rule(after, match, fault, null, new AtomicBoolean(after == null), new AtomicBoolean()));
+    }
+
+    /**
+     * Holds the first command that matches before it runs, until the answer's {@link Held#release} (at most
+     * {@value #HOLD_AT_MOST_SECONDS} s), then runs it: a job paused between two steps, as the server sees it. Holds
+     * one of the server's worker threads meanwhile; armed beside any other rule.
+     */
+    public Held holdFirst(Match match) {
+        return holdFirstAfter(null, match);
+    }
+
+    /** As {@link #holdFirst}, for the first matching command received after one that matches {@code after}. */
+    public Held holdFirstAfter(Match after, Match match) {
+        Held held = new Held();
+        rules.add(new Rule(after, match, null, held, new AtomicBoolean(after == null), new AtomicBoolean()));
+        return held;
+    }
+
+    /**
      * While on, every command closes its connection instead of being answered: the server is gone for its clients, and
      * a command held by {@link #holdNext} when this turns on is applied and its answer lost (a server dying under a
      * write). {@link TestMongo#goDown()} can then take the server off the network without waiting for a held command.
@@ -126,8 +228,15 @@ public class FaultInjectingBackend extends MemoryBackend {
         dropping = drop;
     }
 
+    /** Disarms every fault and hold; a command a rule still holds is let go. */
     public void clearFaults() {
         dropping = false;
+        for (Rule rule : rules) {
+            if (rule.held() != null) {
+                rule.held().release();
+            }
+        }
+        rules.clear();
         hold.set(null);
         armedBy.set(null);
         onlyContaining.set(null);
@@ -278,6 +387,35 @@ public class FaultInjectingBackend extends MemoryBackend {
         }
     }
 
+    /** The first armed rule this command fires, if any: throws its fault, or holds the command until released. */
+    private void applyRules(String command, Document query) {
+        Rule firing = null;
+        for (Rule rule : rules) {
+            if (!rule.triggered().get()) {
+                // The trigger itself is not the command meant: the rule applies from the next one on.
+                if (rule.after().matches(command, query)) {
+                    rule.triggered().set(true);
+                }
+            } else if (firing == null && rule.match().matches(command, query) && rule.used().compareAndSet(false, true)) {
+                firing = rule;
+            }
+        }
+        if (firing == null) {
+            return;
+        }
+        rules.remove(firing);
+        if (firing.fault() != null) {
+            injected.incrementAndGet();
+            throw new MongoServerError(firing.fault().code(), firing.fault().codeName(), firing.fault().message());
+        }
+        firing.held().reached.countDown();
+        try {
+            firing.held().release.await(HOLD_AT_MOST_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         seen(command).incrementAndGet();
@@ -300,6 +438,7 @@ public class FaultInjectingBackend extends MemoryBackend {
             ok.put("ok", 1.0);
             return ok;
         }
+        applyRules(command, query);
         armedBy.getAndUpdate(trigger -> trigger != null && trigger.equalsIgnoreCase(command) ? null : trigger);
         Fault planned = fault.get();
         String text = onlyContaining.get();

@@ -30,7 +30,6 @@ import io.creatorprofiles.maintenance.ProfileCopy;
 import io.creatorprofiles.maintenance.RepairLease;
 import io.creatorprofiles.maintenance.RepairLeaseHeldException;
 import io.creatorprofiles.maintenance.RepairLeaseLostException;
-import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints.Step;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.logging.Log;
@@ -69,7 +68,6 @@ public class DuplicateRepair {
     private final DuplicateStore store;
     private final ProfileArchive archive;
     private final RepairLease lease;
-    private final RepairCheckpoints checkpoints;
     private final UniqueUserIdIndex index;
     private final MaintenanceRuns recorded;
     private final ProfilesConfig.Duplicates config;
@@ -80,13 +78,12 @@ public class DuplicateRepair {
         }
     });
 
-    public DuplicateRepair(DuplicateStore store, ProfileArchive archive, RepairLease lease, RepairCheckpoints checkpoints,
-            UniqueUserIdIndex index, MaintenanceRuns recorded, ProfilesConfig config) {
+    public DuplicateRepair(DuplicateStore store, ProfileArchive archive, RepairLease lease, UniqueUserIdIndex index,
+            MaintenanceRuns recorded, ProfilesConfig config) {
         this.recorded = recorded;
         this.store = store;
         this.archive = archive;
         this.lease = lease;
-        this.checkpoints = checkpoints;
         this.index = index;
         this.config = config.duplicates();
     }
@@ -166,7 +163,7 @@ public class DuplicateRepair {
                     .map(taken -> {
                         RepairRun run = new RepairRun(runId);
                         runs.put(runId, run);
-                        RepairLease.Kept kept = lease.keep(taken, () -> checkpoints.reached(Step.LEASE_RENEWAL, null));
+                        RepairLease.Kept kept = lease.keep(taken);
                         Log.infof("Duplicate repair %s starting (owner %s, lease epoch %d%s)", runId, owner,
                                 kept.epoch(),
                                 kept.takenOver() == null ? "" : ", taking over the lease of " + kept.takenOver());
@@ -294,8 +291,9 @@ public class DuplicateRepair {
                     }
                     tally.passes++;
                     Pass planned = Pass.plan(documents, runId);
-                    return checkpoints.reached(Step.MERGED, userId)
-                            .chain(() -> onePass(userId, planned, tally, kept))
+                    Log.debugf("Duplicate repair %s: merged %d copies of userId %s into survivor %s; writing it", runId,
+                            documents.size(), userId, planned.choice().survivor().id());
+                    return onePass(userId, planned, tally, kept)
                             .chain(() -> repairUser(group, runId, tally, kept, pass + 1));
                 })
                 .onFailure(DuplicateRepair::concernsThisUserOnly).recoverWithUni(failure -> {
@@ -350,7 +348,6 @@ public class DuplicateRepair {
         return fence(kept, tally)
                 .chain(() -> archive.storeAll(pass.archiveEntries()))
                 .invoke(stored -> tally.archived += stored)
-                .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE, userId))
                 .chain(() -> fence(kept, tally))
                 .chain(() -> merge.changesSurvivor()
                         ? store.mergeIntoSurvivor(survivor, merge.sets()).map(after -> after != null)
@@ -362,9 +359,7 @@ public class DuplicateRepair {
                     }
                     tally.survivorsMerged += merge.changesSurvivor() ? 1 : 0;
                     tally.leftOut(userId, survivor.id(), merge.galleryLeftOut());
-                    return checkpoints.reached(Step.AFTER_MERGE, userId)
-                            .chain(() -> checkpoints.reached(Step.BEFORE_DELETE, userId))
-                            .chain(() -> fence(kept, tally))
+                    return fence(kept, tally)
                             .chain(() -> store.deleteAllIfUnchanged(pass.choice().losers()))
                             .invoke(deleted -> tally.deleted += deleted)
                             .replaceWithVoid();

@@ -26,7 +26,6 @@ import io.creatorprofiles.maintenance.RepairLeaseLostException;
 import io.creatorprofiles.maintenance.duplicates.DuplicateRepair;
 import io.creatorprofiles.maintenance.duplicates.DuplicateScan;
 import io.creatorprofiles.maintenance.duplicates.RepairReport;
-import io.creatorprofiles.maintenance.migration.MigrationCheckpoints.Step;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.creatorprofiles.profile.StoredShape;
@@ -67,20 +66,17 @@ public class ProfileMigration {
     private final MigrationStore store;
     private final ProfileArchive archive;
     private final RepairLease lease;
-    private final MigrationCheckpoints checkpoints;
     private final DuplicateScan scan;
     private final DuplicateRepair repair;
     private final UniqueUserIdIndex index;
     private final MaintenanceRuns recorded;
 
-    public ProfileMigration(MigrationStore store, ProfileArchive archive, RepairLease lease,
-            MigrationCheckpoints checkpoints, DuplicateScan scan, DuplicateRepair repair, UniqueUserIdIndex index,
-            MaintenanceRuns recorded) {
+    public ProfileMigration(MigrationStore store, ProfileArchive archive, RepairLease lease, DuplicateScan scan,
+            DuplicateRepair repair, UniqueUserIdIndex index, MaintenanceRuns recorded) {
         this.recorded = recorded;
         this.store = store;
         this.archive = archive;
         this.lease = lease;
-        this.checkpoints = checkpoints;
         this.scan = scan;
         this.repair = repair;
         this.index = index;
@@ -122,7 +118,7 @@ public class ProfileMigration {
             lease.acquire(MaintenanceJob.MIGRATION, owner, runId)
                     .call(taken -> recorded.started(taken).onFailure().call(failure -> lease.release(taken)))
                     .map(taken -> {
-                        RepairLease.Kept kept = lease.keep(taken, () -> Uni.createFrom().voidItem());
+                        RepairLease.Kept kept = lease.keep(taken);
                         Tally tally = new Tally();
                         tally.takenOverFrom = kept.takenOver();
                         Started started = new Started(runId, new CompletableFuture<>());
@@ -212,13 +208,12 @@ public class ProfileMigration {
                     }
                     Log.infof("Migration %s: %d user(s) have more than one copy (%d in both forms); repairing them",
                             runId, duplicated.users(), tally.crossTypeCopies);
-                    return checkpoints.reached(Step.BEFORE_REPAIR)
-                            .chain(() -> repair.applyHolding(kept, repairing -> {
-                                tally.repairRunId = repairing.runId();
-                                tally.usersSeen = repairing.usersSeen();
-                                tally.usersRepaired = repairing.usersRepaired();
-                                return tally.progress();
-                            }))
+                    return repair.applyHolding(kept, repairing -> {
+                        tally.repairRunId = repairing.runId();
+                        tally.usersSeen = repairing.usersSeen();
+                        tally.usersRepaired = repairing.usersRepaired();
+                        return tally.progress();
+                    })
                             .invoke(repaired -> {
                                 tally.repairRunId = repaired.runId();
                                 tally.usersRepaired = repaired.usersRepaired();
@@ -228,7 +223,6 @@ public class ProfileMigration {
                             .onFailure(RepairLeaseLostException.class)
                             .transform(lost -> new RepairLeaseLostException(tally.done() + ", then " + lost
                                     .getMessage().replaceFirst("^lease lost after ", "").replaceFirst("; rerun$", "")))
-                            .call(() -> checkpoints.reached(Step.AFTER_REPAIR))
                             .chain(() -> passes(runId, kept, tally, 0));
                 });
     }
@@ -262,7 +256,6 @@ public class ProfileMigration {
                 .until(List::isEmpty)
                 .onItem().transformToUniAndConcatenate(page -> store.usersInBothForms(page)
                         .flatMap(inBothForms -> convertPage(runId, tally, kept, page, inBothForms))
-                        .call(() -> checkpoints.reached(Step.AFTER_CONVERT))
                         .call(() -> recorded.progressed(kept, tally.progress(), false, tally::done))
                         .invoke(() -> Log.infof("Migration %s: %d converted, %d archived, %d in both forms so far (page "
                                 + "up to _id %s)", runId, tally.converted, tally.archived, tally.crossTypeCopies,
@@ -298,7 +291,6 @@ public class ProfileMigration {
                 .call(() -> fence(kept, tally))
                 .chain(entries -> archive.storeAll(entries))
                 .invoke(stored -> tally.archived += stored)
-                .call(() -> checkpoints.reached(Step.AFTER_ARCHIVE))
                 .call(() -> fence(kept, tally))
                 .chain(() -> store.convert(convertible))
                 .invoke(converted -> {

@@ -5,37 +5,37 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.maintenance.MaintenanceRuns;
-import io.creatorprofiles.maintenance.duplicates.RepairCheckpoints;
 import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.FaultInjectingBackend.Held;
 import io.creatorprofiles.testing.IncidentProfiles;
+import io.creatorprofiles.testing.JobCommands;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
+import io.creatorprofiles.testing.TestMongo;
 import io.creatorprofiles.testing.Tokens;
 import io.creatorprofiles.uniqueness.UniqueUserIdIndex;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 
 /**
  * A migration's own repair step (the user found in both forms) is part of the migration's run record while it runs:
  * held inside that step, and once it is done but before the migration ends, the record in the database, and the status
- * any instance answers from it, show the step's run id and the users it has handled, not only the conversion.
+ * any instance answers from it, show the step's run id and the users it has handled, not only the conversion. The
+ * migration is held by the embedded server (the command that follows the point), so these skip on FerretDB (CI's
+ * second server).
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
@@ -53,10 +53,13 @@ class MigrationRepairStepProgressTest {
     @Inject
     MaintenanceRuns recorded;
 
+    @BeforeEach
+    void embeddedOnly() {
+        assumeTrue(TestMongo.current().isEmbedded(), "the migration is held by the embedded server");
+    }
+
     @AfterEach
     void restore() {
-        QuarkusMock.installMockForType(new RepairCheckpoints(), RepairCheckpoints.class);
-        QuarkusMock.installMockForType(new MigrationCheckpoints(), MigrationCheckpoints.class);
         CleanProfiles.resetAfterRepair(store, index);
         recorded.runs().drop().await().atMost(WAIT);
     }
@@ -64,22 +67,11 @@ class MigrationRepairStepProgressTest {
     @Test
     void heldInsideItsRepairStepTheMigrationsRecordNamesTheStep() throws Exception {
         IncidentProfiles.plantBeforeTheFix(store);
-        CountDownLatch insideRepair = new CountDownLatch(1);
-        CompletableFuture<Void> leaveRepair = new CompletableFuture<>();
-        AtomicBoolean once = new AtomicBoolean(true);
-        QuarkusMock.installMockForType(new RepairCheckpoints() {
-            @Override
-            public Uni<Void> reached(Step step, Object userId) {
-                if (step == Step.MERGED && once.getAndSet(false)) {
-                    insideRepair.countDown();
-                    return Uni.createFrom().completionStage(leaveRepair);
-                }
-                return Uni.createFrom().voidItem();
-            }
-        }, RepairCheckpoints.class);
+        // Held at the step's first user, its merge computed: the step's archive insert waits at the server.
+        Held insideRepair = TestMongo.current().backend().holdFirst(JobCommands.losersArchived());
         String location = startOverRest();
         try {
-            assertTrue(insideRepair.await(60, TimeUnit.SECONDS), "the migration reached its repair step's first user");
+            assertTrue(insideRepair.awaitReached(60), "the migration reached its repair step's first user");
             Document inside = progressOnRecord(location);
             String repairRunId = inside.getString("repairRunId");
             assertTrue(repairRunId != null && repairRunId.startsWith("repair-"), "the step's run id: " + inside);
@@ -88,7 +80,7 @@ class MigrationRepairStepProgressTest {
                     .body("state", equalTo("RUNNING"), "repairRunId", equalTo(repairRunId), "usersRepaired", equalTo(0),
                             "converted", equalTo((int) number(inside.get("converted"))));
         } finally {
-            leaveRepair.complete(null);
+            insideRepair.release();
         }
         assertDone(location);
     }
@@ -100,21 +92,13 @@ class MigrationRepairStepProgressTest {
     @Test
     void onceItsRepairStepIsDoneTheMigrationsRecordHoldsWhatTheStepDid() throws Exception {
         IncidentProfiles.plantBeforeTheFix(store);
-        CountDownLatch repairDone = new CountDownLatch(1);
-        CompletableFuture<Void> goOn = new CompletableFuture<>();
-        QuarkusMock.installMockForType(new MigrationCheckpoints() {
-            @Override
-            public Uni<Void> reached(Step step) {
-                if (step == Step.AFTER_REPAIR) {
-                    repairDone.countDown();
-                    return Uni.createFrom().completionStage(goOn);
-                }
-                return Uni.createFrom().voidItem();
-            }
-        }, MigrationCheckpoints.class);
+        // Held once the step is done: the migration's read of pending documents after it (the step deleted the losers
+        // before that) waits at the server.
+        Held repairDone = TestMongo.current().backend().holdFirstAfter(
+                JobCommands.losersDeleteOf(IncidentProfiles.USER), JobCommands.pendingPageRead());
         String location = startOverRest();
         try {
-            assertTrue(repairDone.await(60, TimeUnit.SECONDS), "the migration's repair step ended");
+            assertTrue(repairDone.awaitReached(60), "the migration's repair step ended");
             Document after = progressOnRecord(location);
             String repairRunId = after.getString("repairRunId");
             assertTrue(repairRunId != null && repairRunId.startsWith("repair-"), "the step's run id: " + after);
@@ -124,7 +108,7 @@ class MigrationRepairStepProgressTest {
                     .body("state", equalTo("RUNNING"), "repairRunId", equalTo(repairRunId), "usersSeen", equalTo(1),
                             "usersRepaired", equalTo(1));
         } finally {
-            goOn.complete(null);
+            repairDone.release();
         }
         assertDone(location);
     }
