@@ -94,9 +94,10 @@ class MaintenanceLeaseFencingTest extends PlantedData {
     void aRepairWhoseLeaseWasTakenOverWhilePausedWritesNothingMoreAndSaysWhatItHadDone() throws Exception {
         assumeTrue(TestMongo.current().isEmbedded(), "the pause is a command held by the embedded server");
         IncidentProfiles.plantInto(store);
-        // Paused once its first pass is archived: the lease check before its next write waits at the server.
+        // Paused once its first pass is archived: what it sends next (the lease check before its next write) waits at
+        // the server.
         Held paused = TestMongo.current().backend().holdFirstAfter(JobCommands.archiveInsertOf(IncidentProfiles.USER),
-                JobCommands.fence());
+                JobCommands.fenceOrWrite());
 
         RepairRun run = repair.start().await().atMost(WAIT);
         assertTrue(paused.awaitReached(60), "the repair archived its first pass, then paused");

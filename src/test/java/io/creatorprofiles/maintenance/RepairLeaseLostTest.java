@@ -87,12 +87,13 @@ class RepairLeaseLostTest extends PlantedData {
         plant();
 
         FaultInjectingBackend backend = TestMongo.current().backend();
-        // Stalled, as in a long GC pause: the first renewal of its lease, and the lease check that follows the read of
-        // the incident user's copies (its merge is computed, nothing of it written), both wait at the server.
+        // Stalled, as in a long GC pause: the first renewal of its lease, and what follows the read of the incident
+        // user's copies (the lease check before its archive insert: the merge is computed, nothing of it written),
+        // both wait at the server.
         Held renewalsResume = backend.holdFirst(JobCommands.renewal());
         Held wakeUp = backend.holdFirstAfter(
                 JobCommands.copiesRead(IncidentProfiles.id(0).toHexString()),
-                JobCommands.fence());
+                JobCommands.fenceOrWrite());
 
         RepairRun first = repair.start().await().atMost(WAIT);
         assertTrue(wakeUp.awaitReached(60), "the first runner repaired one user, then stalled");

@@ -98,11 +98,15 @@ public class FaultInjectingBackend extends MemoryBackend {
     }
 
     /**
-     * One armed fault or hold: applies once, to the first command that {@code match}es, received after one that
-     * matched {@code after} (when there is one). Several can be armed at once; each goes when used.
+     * One armed fault or hold: applies once, to the first command that matches any of {@code anyOf}, received after one
+     * that matched {@code after} (when there is one). Several can be armed at once; each goes when used.
      */
-    private record Rule(Match after, Match match, Fault fault, Held held, AtomicBoolean triggered,
+    private record Rule(Match after, List<Match> anyOf, Fault fault, Held held, AtomicBoolean triggered,
             AtomicBoolean used) {
+
+        boolean matches(String command, Document query) {
+            return anyOf.stream().anyMatch(match -> match.matches(command, query));
+        }
     }
 
     /** The longest a rule holds a command: a bound for a test that fails before it releases it. */
@@ -200,22 +204,25 @@ public class FaultInjectingBackend extends MemoryBackend {
         if (!fault.command().equalsIgnoreCase(match.command())) {
             throw new IllegalArgumentException("a fault for " + fault.command() + " armed for " + match);
         }
-        rules.add(new Rule(after, match, fault, null, new AtomicBoolean(after == null), new AtomicBoolean()));
+        rules.add(new Rule(after, List.of(match), fault, null, new AtomicBoolean(after == null), new AtomicBoolean()));
     }
 
     /**
-     * Holds the first command that matches before it runs, until the answer's {@link Held#release} (at most
-     * {@value #HOLD_AT_MOST_SECONDS} s), then runs it: a job paused between two steps, as the server sees it. Holds
-     * one of the server's worker threads meanwhile; armed beside any other rule.
+     * Holds the first command that matches any of {@code anyOf} before it runs, until the answer's
+     * {@link Held#release} (at most {@value #HOLD_AT_MOST_SECONDS} s), then runs it: a job paused between two steps,
+     * as the server sees it. Holds one of the server's worker threads meanwhile; armed beside any other rule.
      */
-    public Held holdFirst(Match match) {
-        return holdFirstAfter(null, match);
+    public Held holdFirst(Match... anyOf) {
+        return holdFirstAfter(null, anyOf);
     }
 
     /** As {@link #holdFirst}, for the first matching command received after one that matches {@code after}. */
-    public Held holdFirstAfter(Match after, Match match) {
+    public Held holdFirstAfter(Match after, Match... anyOf) {
+        if (anyOf.length == 0) {
+            throw new IllegalArgumentException("a hold needs a command to match");
+        }
         Held held = new Held();
-        rules.add(new Rule(after, match, null, held, new AtomicBoolean(after == null), new AtomicBoolean()));
+        rules.add(new Rule(after, List.of(anyOf), null, held, new AtomicBoolean(after == null), new AtomicBoolean()));
         return held;
     }
 
@@ -396,7 +403,7 @@ public class FaultInjectingBackend extends MemoryBackend {
                 if (rule.after().matches(command, query)) {
                     rule.triggered().set(true);
                 }
-            } else if (firing == null && rule.match().matches(command, query) && rule.used().compareAndSet(false, true)) {
+            } else if (firing == null && rule.matches(command, query) && rule.used().compareAndSet(false, true)) {
                 firing = rule;
             }
         }

@@ -50,6 +50,15 @@ public final class JobCommands {
         return new Match("find", LEASES, RepairLease.FENCE_COMMENT);
     }
 
+    /**
+     * What a run sends next when it goes on from a step: its lease check, or, should it skip that, any write of profiles
+     * or archive. A pause held on the first of these holds the run before it can write, fenced or not.
+     */
+    public static Match[] fenceOrWrite() {
+        return new Match[] { fence(), new Match("insert", ARCHIVE), new Match("insert", PROFILES),
+                new Match("update", PROFILES), new Match("findAndModify", PROFILES), new Match("delete", PROFILES) };
+    }
+
     /** A run's renewal of its lease (its release sets another field). */
     public static Match renewal() {
         return new Match("update", LEASES, "\"expiresAt\"");
