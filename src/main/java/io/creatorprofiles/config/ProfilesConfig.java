@@ -3,6 +3,9 @@ package io.creatorprofiles.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -38,6 +41,8 @@ public interface ProfilesConfig {
     Index index();
 
     Duplicates duplicates();
+
+    Migration migration();
 
     Auth auth();
 
@@ -173,5 +178,18 @@ public interface ProfilesConfig {
         /** A one-off command gives up waiting after this long (the lease then expires on its own). */
         @WithDefault("1h")
         Duration commandTimeout();
+    }
+
+    /** The takeover of an older app's documents (io.creatorprofiles.maintenance.migration). */
+    interface Migration {
+        /**
+         * Pending documents a migration reads, archives and converts at a time: one query, one archive insert and one
+         * bulk update per page, and the heap holds one page. FerretDB 1.x answers no bulk update of about 100 updates
+         * or more (docs/servers.md): set it below 100 there.
+         */
+        @WithDefault("500")
+        @Min(1)
+        @Max(10_000)
+        int pageSize();
     }
 }

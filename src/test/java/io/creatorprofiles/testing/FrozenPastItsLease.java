@@ -62,6 +62,7 @@ public final class FrozenPastItsLease {
     private final MongoClient client;
     private final MongoDatabase database;
     private final Path temp;
+    private final Map<String, String> settings = new HashMap<>();
     private PackagedProcess frozen;
 
     public FrozenPastItsLease(TestMongo mongo, WireProxy proxy, MongoClient client, MongoDatabase database, Path temp) {
@@ -72,6 +73,12 @@ public final class FrozenPastItsLease {
         this.temp = temp;
     }
 
+    /** A setting (an environment variable) both commands start with. */
+    public FrozenPastItsLease with(String variable, String value) {
+        settings.put(variable, value);
+        return this;
+    }
+
     /**
      * Runs the scenario: {@code command} frozen while it awaits the answer to the first archive insert whose text
      * contains {@code insertContaining} (or the lease check after it), then the same command again, then the thaw.
@@ -80,6 +87,7 @@ public final class FrozenPastItsLease {
         Map<String, String> env = PackagedProcess.environment(database.getName(), PackagedProcess.freePort(),
                 PackagedProcess.freePort());
         env.put("PROFILES_DUPLICATES_LEASE_TTL", "6s");
+        env.putAll(settings);
         Map<String, String> throughProxy = new HashMap<>(env);
         throughProxy.put("MONGODB_URI", proxy.connectionString(mongo.connectionString()));
         // The freeze outlasts the driver's 30 s read timeout where the second process starts slowly; a read timeout

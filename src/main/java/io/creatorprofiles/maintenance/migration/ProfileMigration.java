@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 
+import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.MaintenanceJob;
 import io.creatorprofiles.maintenance.MaintenanceRuns;
 import io.creatorprofiles.maintenance.ProfileArchive;
@@ -41,7 +42,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * gets version 1, and each document's prior state goes to the archive (role {@value #BEFORE_MIGRATION}) before it is
  * changed. Nothing else in a document is touched, so no field is lost.
  * <p>
- * A pass pages through the pending documents in {@code _id} order ({@code page-size} at a time: memory is one page):
+ * A pass pages through the pending documents in {@code _id} order ({@code profiles.migration.page-size} at a time: memory is
+ * one page):
  * archive the page, then convert it in one unordered bulk write, each document by {@code _id} and only if unchanged
  * since read. A document whose user also has a copy in the other form is left as it is: converting it would make two
  * copies of one user, or, under a unique index, fail. After the passes, if any user has more than one copy, the
@@ -57,7 +59,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 public class ProfileMigration {
 
     public static final String BEFORE_MIGRATION = "before-migration";
-    static final int PAGE_SIZE = 500;
     /** Passes over the pending documents per conversion round; each pass picks up what another writer changed meanwhile. */
     static final int MAX_PASSES = 3;
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -70,10 +71,12 @@ public class ProfileMigration {
     private final DuplicateRepair repair;
     private final UniqueUserIdIndex index;
     private final MaintenanceRuns recorded;
+    private final int pageSize;
 
     public ProfileMigration(MigrationStore store, ProfileArchive archive, RepairLease lease, DuplicateScan scan,
-            DuplicateRepair repair, UniqueUserIdIndex index, MaintenanceRuns recorded) {
+            DuplicateRepair repair, UniqueUserIdIndex index, MaintenanceRuns recorded, ProfilesConfig config) {
         this.recorded = recorded;
+        this.pageSize = config.migration().pageSize();
         this.store = store;
         this.archive = archive;
         this.lease = lease;
@@ -247,7 +250,7 @@ public class ProfileMigration {
     private Uni<Void> pass(String runId, RepairLease.Kept kept, Tally tally) {
         return Multi.createBy().repeating()
                 .uni(() -> new AtomicReference<>(), (AtomicReference<Object> after) -> store
-                        .nextPage(after.get(), PAGE_SIZE)
+                        .nextPage(after.get(), pageSize)
                         .invoke(page -> {
                             if (!page.isEmpty()) {
                                 after.set(page.get(page.size() - 1).get("_id"));

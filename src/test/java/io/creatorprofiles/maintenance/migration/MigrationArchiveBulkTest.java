@@ -13,6 +13,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
+import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.MongoTestResource;
@@ -26,11 +27,11 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(MongoTestResource.class)
 class MigrationArchiveBulkTest extends PlantedData {
 
-    /** Two full pages and part of a third. */
-    private static final int LEGACY = 2 * ProfileMigration.PAGE_SIZE + 7;
-
     @Inject
     ProfileMigration migration;
+
+    @Inject
+    ProfilesConfig config;
 
     @Inject
     ProfileCollections collections;
@@ -39,8 +40,9 @@ class MigrationArchiveBulkTest extends PlantedData {
     void eachPageIsArchivedInOneInsert() {
         assumeTrue(TestMongo.start().isEmbedded(), "counts the commands the embedded server received");
         FaultInjectingBackend backend = TestMongo.current().backend();
+        int documents = 2 * config.migration().pageSize() + 7; // two full pages and part of a third
         List<Document> legacy = new ArrayList<>();
-        for (int user = 0; user < LEGACY; user++) {
+        for (int user = 0; user < documents; user++) {
             legacy.add(new Document("userId", new ObjectId()).append("personalInfo", new Document("displayName", "n" + user)));
         }
         plant(legacy);
@@ -49,11 +51,11 @@ class MigrationArchiveBulkTest extends PlantedData {
         MigrationReport report = migration.apply().await().atMost(WAIT);
 
         assertTrue(report.complete(), report.toString());
-        assertEquals(LEGACY, report.converted());
-        assertEquals(LEGACY, report.archived());
-        assertEquals(LEGACY, store.archive().size());
+        assertEquals(documents, report.converted());
+        assertEquals(documents, report.archived());
+        assertEquals(documents, store.archive().size());
         List<de.bwaldvogel.mongo.bson.Document> inserts = backend.receivedSince(mark, "insert").stream()
                 .filter(insert -> collections.archiveName().equals(insert.get("insert"))).toList();
-        assertEquals(3, inserts.size(), "one insert per page of " + ProfileMigration.PAGE_SIZE);
+        assertEquals(3, inserts.size(), "one insert per page of " + config.migration().pageSize());
     }
 }

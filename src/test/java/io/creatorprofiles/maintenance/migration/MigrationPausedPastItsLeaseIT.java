@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,16 +29,17 @@ import io.creatorprofiles.testing.WireProxy;
  * A {@code migrate --apply} process frozen past its lease while a second one takes the lease over and finishes, then
  * thawed ({@link FrozenPastItsLease}): it writes nothing to the profiles or the archive after the takeover, exits 6
  * (lease lost), and the data is the second run's. The freeze comes while it waits for its archive insert of the second
- * page, or for the answer of the lease check before that page's conversion. Embedded server only: FerretDB 1.24 does
- * not answer the migration's bulk update of a 500-document page (docs/servers.md); the repair's counterpart,
- * {@code RepairPausedPastItsLeaseIT}, runs there.
+ * page, or for the answer of the lease check before that page's conversion. Pages of {@value #PAGE} documents
+ * ({@code profiles.migration.page-size}): FerretDB 1.24 answers no bulk update of 100 documents or more (docs/servers.md),
+ * and three pages are enough for a freeze between two of them.
  */
 class MigrationPausedPastItsLeaseIT {
 
-    /** Three pages of the migration's 500. */
-    private static final int DOCUMENTS = 1_200;
+    private static final int PAGE = 25;
+    /** Two full pages and part of a third. */
+    private static final int DOCUMENTS = 2 * PAGE + 10;
     /** The first document of the second page: its archive insert is where the freeze comes. */
-    private static final int SECOND_PAGE = 500;
+    private static final int SECOND_PAGE = PAGE;
 
     @TempDir
     Path temp;
@@ -52,12 +52,11 @@ class MigrationPausedPastItsLeaseIT {
     @BeforeEach
     void plantTheOldCodesDocuments() throws IOException {
         TestMongo mongo = TestMongo.start();
-        Assumptions.assumeFalse(mongo.isFerretDb(), "FerretDB 1.24 does not answer a bulk update of 100 documents, and "
-                + "the migration converts a page of 500 in one (docs/servers.md); RepairPausedPastItsLeaseIT runs there");
         proxy = WireProxy.to(mongo.connectionString());
         client = MongoClients.create(mongo.connectionString());
         database = client.getDatabase("creator_profiles_paused_migration_" + UUID.randomUUID().toString().substring(0, 8));
-        scenario = new FrozenPastItsLease(mongo, proxy, client, database, temp);
+        scenario = new FrozenPastItsLease(mongo, proxy, client, database, temp)
+                .with("PROFILES_MIGRATION_PAGE_SIZE", Integer.toString(PAGE));
         List<Document> planted = new ArrayList<>();
         for (int n = 0; n < DOCUMENTS; n++) {
             planted.add(legacy(n));
@@ -67,9 +66,6 @@ class MigrationPausedPastItsLeaseIT {
 
     @AfterEach
     void restore() throws Exception {
-        if (proxy == null) {
-            return; // skipped before anything was started
-        }
         scenario.close();
         proxy.close();
         database.drop();

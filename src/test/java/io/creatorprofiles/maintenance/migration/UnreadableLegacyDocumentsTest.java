@@ -21,6 +21,7 @@ import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.duplicates.RepairReport;
 import io.creatorprofiles.maintenance.duplicates.ScanReport;
 import io.creatorprofiles.mongo.ProfileCollections;
@@ -49,6 +50,9 @@ class UnreadableLegacyDocumentsTest extends PlantedData {
 
     @Inject
     ProfileMigration migration;
+
+    @Inject
+    ProfilesConfig config;
 
     /** The odd documents planted, by their _id as the report names it: "userId field". */
     private final Map<String, String> odd = new TreeMap<>();
@@ -148,7 +152,7 @@ class UnreadableLegacyDocumentsTest extends PlantedData {
     @Test
     void aPageOfForeignIdsDoesNotStopThePassBeforeTheDocumentsAfterIt() {
         List<Document> planted = new ArrayList<>();
-        for (int i = 0; i < ProfileMigration.PAGE_SIZE; i++) {
+        for (int i = 0; i < config.migration().pageSize(); i++) {
             Document foreign = OddDocuments.readable("u");
             foreign.put("_id", String.format("legacy-%04d", i));
             foreign.put("userId", new ObjectId());
@@ -164,8 +168,8 @@ class UnreadableLegacyDocumentsTest extends PlantedData {
         MigrationReport report = migration.apply().await().atMost(WAIT);
 
         assertEquals(1, report.converted(), report.pendingLeft() + " left");
-        assertEquals(ProfileMigration.PAGE_SIZE, report.unreadableDocuments());
-        assertEquals(ProfileMigration.PAGE_SIZE, report.pendingLeft());
+        assertEquals(config.migration().pageSize(), report.unreadableDocuments());
+        assertEquals(config.migration().pageSize(), report.pendingLeft());
         assertEquals(200, report.unreadable().size(), "listed up to profiles.duplicates.report-limit");
         assertTrue(report.unreadable().stream().allMatch(entry -> entry.field().equals("_id")));
         assertEquals(1, store.countFor(String.valueOf(legacy.get("userId"))), "the document after the page converted");
