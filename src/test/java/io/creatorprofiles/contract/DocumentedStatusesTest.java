@@ -113,16 +113,16 @@ class DocumentedStatusesTest {
         Fault lostRace = new Fault("findAndModify", 11000, "DuplicateKey", LOST_RACE_MESSAGE);
         Map<String, Supplier<Response>> conflicts = Map.of(
                 "GET /api/profiles/me 409", () -> {
-                    TestMongo.current().backend().failNext(10, lostRace);
+                    TestMongo.current().backend().fail(10, lostRace);
                     return given().auth().oauth2(user).get("/api/profiles/me");
                 },
                 "PUT " + INFO + " 409", () -> {
-                    TestMongo.current().backend().failNext(10, lostRace);
+                    TestMongo.current().backend().fail(10, lostRace);
                     return given().auth().oauth2(user).contentType(ContentType.JSON).body(Bodies.personalInfo("C"))
                             .put(INFO);
                 },
                 "PUT " + GALLERY + " 409", () -> {
-                    TestMongo.current().backend().failNext(10, lostRace);
+                    TestMongo.current().backend().fail(10, lostRace);
                     return given().auth().oauth2(user).contentType(ContentType.JSON).body(Bodies.gallery()).put(GALLERY);
                 });
         documented.forEach((key, types) -> {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 import jakarta.inject.Inject;
 
@@ -17,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.testing.Bodies;
 import io.creatorprofiles.testing.CleanProfiles;
+import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
@@ -62,12 +63,11 @@ class TimedOutWriteTest {
     void aTimedOutWriteSaysItMayHaveBeenAppliedAndTheAdviceFindsOut() {
         String etag = given().auth().oauth2(Tokens.user(USER)).get("/api/profiles/me").then().statusCode(200).extract()
                 .header("ETag");
-        CountDownLatch release = new CountDownLatch(1);
-        TestMongo.current().backend().holdNext("findAndModify", "Slow", release);
+        FaultInjectingBackend.Held write = TestMongo.current().backend().hold(Match.named("findAndModify", "Slow"));
 
         Response timedOut = given().auth().oauth2(Tokens.user(USER)).header("If-Match", etag)
                 .contentType(ContentType.JSON).body(Bodies.personalInfo("Slow")).put(INFO);
-        release.countDown();
+        write.release();
 
         assertEquals(503, timedOut.statusCode(), timedOut.asString());
         assertEquals("application/problem+json", timedOut.contentType());

@@ -96,7 +96,7 @@ class MaintenanceLeaseFencingTest extends PlantedData {
         IncidentProfiles.plantInto(store);
         // Paused once its first pass is archived: what it sends next (the lease check before its next write) waits at
         // the server.
-        Held paused = TestMongo.current().backend().holdFirstAfter(JobCommands.archiveInsertOf(IncidentProfiles.USER),
+        Held paused = TestMongo.current().backend().holdAfter(JobCommands.archiveInsertOf(IncidentProfiles.USER),
                 JobCommands.fenceOrWrite());
 
         RepairRun run = repair.start().await().atMost(WAIT);
@@ -118,7 +118,7 @@ class MaintenanceLeaseFencingTest extends PlantedData {
         assumeTrue(TestMongo.current().isEmbedded(), "the pause is a command held by the embedded server");
         IncidentProfiles.plantBeforeTheFix(store);
         // Paused as its repair step starts: the step's first record of its progress waits at the server.
-        Held paused = TestMongo.current().backend().holdFirst(JobCommands.repairStepRecorded());
+        Held paused = TestMongo.current().backend().hold(JobCommands.repairStepRecorded());
 
         CompletableFuture<MigrationReport> running = migration.apply().subscribeAsCompletionStage();
         assertTrue(paused.awaitReached(60), "the migration converted its pages, then paused as its repair began");

@@ -90,8 +90,8 @@ class RepairLeaseLostTest extends PlantedData {
         // Stalled, as in a long GC pause: the first renewal of its lease, and what follows the read of the incident
         // user's copies (the lease check before its archive insert: the merge is computed, nothing of it written),
         // both wait at the server.
-        Held renewalsResume = backend.holdFirst(JobCommands.renewal());
-        Held wakeUp = backend.holdFirstAfter(
+        Held renewalsResume = backend.hold(JobCommands.renewal());
+        Held wakeUp = backend.holdAfter(
                 JobCommands.copiesRead(IncidentProfiles.id(0).toHexString()),
                 JobCommands.fenceOrWrite());
 

@@ -58,7 +58,7 @@ class RepairLeaseTest extends PlantedData {
     void aSecondRepairWhileOneRunsIsRefusedAndChangesNothing() throws Exception {
         assumeTrue(TestMongo.current().isEmbedded(), "the first repair is held by the embedded server");
         // The first repair is held once its pass is archived: its write of the merge waits at the server.
-        Held holding = TestMongo.current().backend().holdFirst(JobCommands.survivorMergeOf(IncidentProfiles.USER));
+        Held holding = TestMongo.current().backend().hold(JobCommands.survivorMergeOf(IncidentProfiles.USER));
 
         CompletableFuture<RepairReport> running = repair.apply().subscribeAsCompletionStage();
         assertTrue(holding.awaitReached(60), "the first repair reached its archive step");

@@ -78,7 +78,7 @@ class FerretDb2UpsertRaceTest {
     void anExclusionConflictOnFerretDb2IsTheLostRaceRetriedAndCounted() {
         double retries = retries();
         int injected = backend.injectedCount();
-        backend.failNext(1, EXCLUSION_CONFLICT);
+        backend.fail(1, EXCLUSION_CONFLICT);
 
         given().auth().oauth2(Tokens.user("ferret2-race")).contentType(ContentType.JSON)
                 .body(Bodies.personalInfo("Raced")).put("/api/profiles/me/personal-info").then().statusCode(200);
@@ -91,7 +91,7 @@ class FerretDb2UpsertRaceTest {
     @Test
     void aDeadlockOnFerretDb2IsTheLostRaceToo() {
         double retries = retries();
-        backend.failNext(2, DEADLOCK);
+        backend.fail(2, DEADLOCK);
 
         given().auth().oauth2(Tokens.user("ferret2-deadlock")).get("/api/profiles/me").then().statusCode(200);
 
@@ -104,7 +104,7 @@ class FerretDb2UpsertRaceTest {
         backend.reportInBuildInfo(null);
         assertEquals(MongoServer.MONGODB, capabilities.probe().await().atMost(WAIT));
         double retries = retries();
-        backend.failNext(1, EXCLUSION_CONFLICT);
+        backend.fail(1, EXCLUSION_CONFLICT);
 
         given().auth().oauth2(Tokens.user("not-ferret2")).get("/api/profiles/me").then().statusCode(500);
 

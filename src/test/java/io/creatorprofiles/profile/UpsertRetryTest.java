@@ -67,7 +67,7 @@ class UpsertRetryTest {
     void anUpsertThatLostTheRaceOnceIsRetriedAndInserts() {
         double retries = retries();
         int injected = backend.injectedCount();
-        backend.failNext(1, LOST_RACE);
+        backend.fail(1, LOST_RACE);
 
         Upserted result = repository.upsert("retry-once", ProfileUpdate.createIfAbsent())
                 .subscribe().withSubscriber(UniAssertSubscriber.create())
@@ -83,7 +83,7 @@ class UpsertRetryTest {
     @Test
     void aSaveThatLostTheRaceTwiceSucceedsOnTheThirdAttempt() {
         double retries = retries();
-        backend.failNext(2, LOST_RACE);
+        backend.fail(2, LOST_RACE);
 
         given().auth().oauth2(Tokens.user("retry-twice")).contentType(ContentType.JSON).body(Bodies.personalInfo("Twice"))
                 .put("/api/profiles/me/personal-info").then().statusCode(200);
@@ -97,7 +97,7 @@ class UpsertRetryTest {
         double retries = retries();
         double conflicts = conflicts();
         int injected = backend.injectedCount();
-        backend.failNext(10, LOST_RACE);
+        backend.fail(10, LOST_RACE);
 
         given().auth().oauth2(Tokens.user("always-loses")).get("/api/profiles/me").then()
                 .statusCode(409).contentType("application/problem+json").body("status", is(409));
@@ -111,7 +111,7 @@ class UpsertRetryTest {
     @Test
     void aDuplicateKeyOnAnotherIndexIsNotRetried() {
         double retries = retries();
-        backend.failNext(1, DUPLICATE_ID);
+        backend.fail(1, DUPLICATE_ID);
 
         UniAssertSubscriber<Upserted> subscriber = repository.upsert("dup-id", ProfileUpdate.createIfAbsent())
                 .subscribe().withSubscriber(UniAssertSubscriber.create());

@@ -21,42 +21,36 @@ import de.bwaldvogel.mongo.exception.MongoServerError;
 import io.netty.channel.Channel;
 
 /**
- * The embedded server's memory backend, able to answer the next N commands of one kind with a server error.
- * mongo-java-server runs every collection operation under a lock, so it never produces the duplicate-key race of a
- * real MongoDB; this sends the driver the same E11000 reply that race produces, over the real wire protocol.
+ * The embedded server's memory backend, able to fail, hold or falsely acknowledge the commands a test means, over the
+ * real wire protocol. mongo-java-server runs every collection operation under a lock, so it never produces the
+ * duplicate-key race of a real MongoDB; a fault sends the driver the same E11000 reply that race produces.
  * <p>
- * It can also fail or hold one precise command ({@link #failFirst}, {@link #holdFirst}: a {@link Match} of name,
- * collection and text), several armed at once: a maintenance job crashed or paused between two of its steps, as the
- * server sees it (the command that follows the step fails, or waits until the test lets it go).
+ * One mechanism: a rule, armed by {@link #fail(Match, int, Fault)}, {@link #failAfter}, {@link #hold}, {@link #holdAfter},
+ * {@link #holdThenFail} or {@link #acknowledgeWithoutDoing}, applies to the next commands that match it (a
+ * {@link Match} of name, collection and text), a number of times or once, optionally only after a command that matches
+ * a trigger. Several can be armed at once, and a command meets the first armed rule it matches: a maintenance job
+ * crashed or paused between two of its steps, a server that loses races or is slow, as the server sees it.
  */
 public class FaultInjectingBackend extends MemoryBackend {
 
     public record Fault(String command, int code, String codeName, String message) {
     }
 
-    private final AtomicReference<Fault> fault = new AtomicReference<>();
-    private final AtomicReference<String> armedBy = new AtomicReference<>();
-    private final AtomicReference<String> onlyContaining = new AtomicReference<>();
-    private final AtomicInteger remaining = new AtomicInteger();
-    private final AtomicInteger injected = new AtomicInteger();
-    private volatile boolean honourHints = true;
-    private final AtomicReference<Hold> hold = new AtomicReference<>();
-    private volatile boolean dropping;
-
-    /** A command held before it runs until the test lets it go: a write the server is slow to apply. */
-    private record Hold(String command, String containing, java.util.concurrent.CountDownLatch release,
-            java.util.concurrent.CountDownLatch reached, Fault then) {
-    }
-
     /**
      * Which commands a rule means: the command's name, the collection it names (exactly: {@code creator_profiles} is
-     * not {@code creator_profiles_leases}), and texts its command must all contain (a user id, a role, a comment).
-     * Precise enough that the service's background checks (index checks, monitors, lease reads) never match.
+     * not {@code creator_profiles_leases}; null: any), and texts its command must all contain (a user id, a role, a
+     * comment). Precise enough that the service's background checks (index checks, monitors, lease reads) never match.
      */
     public record Match(String command, String collection, String... containing) {
 
+        /** Every command of this name whose text contains all of {@code containing}, on any collection. */
+        public static Match named(String command, String... containing) {
+            return new Match(command, null, containing);
+        }
+
         boolean matches(String name, Document query) {
-            if (!command.equalsIgnoreCase(name) || !collection.equals(String.valueOf(query.get(name)))) {
+            if (!command.equalsIgnoreCase(name)
+                    || collection != null && !collection.equals(String.valueOf(query.get(name)))) {
                 return false;
             }
             String text = String.valueOf(query);
@@ -70,12 +64,13 @@ public class FaultInjectingBackend extends MemoryBackend {
 
         @Override
         public String toString() {
-            return command + " on " + collection + (containing.length == 0 ? "" : " containing " + List.of(containing));
+            return command + (collection == null ? "" : " on " + collection)
+                    + (containing.length == 0 ? "" : " containing " + List.of(containing));
         }
     }
 
     /**
-     * A command held by {@link #holdFirst}: the test waits until it arrived ({@link #awaitReached}), then lets it run
+     * A command held by a rule: the test waits until it arrived ({@link #awaitReached}), then lets it run
      * ({@link #release}).
      */
     public static final class Held {
@@ -97,12 +92,22 @@ public class FaultInjectingBackend extends MemoryBackend {
         }
     }
 
+    /** What a rule does to a command it applies to. */
+    private enum Action {
+        /** Answers with the rule's fault instead of running it. */
+        FAIL,
+        /** Holds it until released, then runs it (or, with a fault, answers with that fault). */
+        HOLD,
+        /** Answers a bare {@code ok: 1} without running it. */
+        ACKNOWLEDGE
+    }
+
     /**
-     * One armed fault or hold: applies once, to the first command that matches any of {@code anyOf}, received after one
-     * that matched {@code after} (when there is one). Several can be armed at once; each goes when used.
+     * One armed rule: applies to the next {@code remaining} commands that match any of {@code anyOf}, received after one
+     * that matched {@code after} (when there is one); goes when used up.
      */
-    private record Rule(Match after, List<Match> anyOf, Fault fault, Held held, AtomicBoolean triggered,
-            AtomicBoolean used) {
+    private record Rule(Action action, Match after, List<Match> anyOf, Fault fault, Held held, AtomicInteger remaining,
+            AtomicBoolean triggered) {
 
         boolean matches(String command, Document query) {
             return anyOf.stream().anyMatch(match -> match.matches(command, query));
@@ -113,10 +118,12 @@ public class FaultInjectingBackend extends MemoryBackend {
     private static final long HOLD_AT_MOST_SECONDS = 180;
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final AtomicInteger injected = new AtomicInteger();
+    private final AtomicInteger acknowledgedTotal = new AtomicInteger();
+    private volatile boolean honourHints = true;
+    private volatile boolean dropping;
 
     private final ConcurrentHashMap<String, AtomicInteger> commands = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
-    private final AtomicInteger acknowledgedTotal = new AtomicInteger();
     /** Commands kept for {@link #receivedSince}: enough for a whole repair of a few hundred users. */
     private static final int KEPT = 20_000;
     private final ArrayDeque<Document> received = new ArrayDeque<>();
@@ -132,110 +139,80 @@ public class FaultInjectingBackend extends MemoryBackend {
         buildInfoExtra.set(extra);
     }
 
-    public void failNext(int times, Fault next) {
-        arm(null, null, times, next);
-    }
-
-    /** As {@link #failNext}, armed only once a command named {@code trigger} has been received. */
-    public void failNextAfter(String trigger, int times, Fault next) {
-        arm(trigger, null, times, next);
-    }
-
     /**
-     * As {@link #failNext}, for commands whose text contains {@code text} only: the one command a test means, while
-     * the service's background checks send commands of the same name.
+     * Answers the next {@code times} commands that match with {@code fault} instead of running them (e.g. a lost upsert
+     * race, or a crash between two steps of a job: the write that follows the step fails).
      */
-    public void failNextContaining(String text, int times, Fault next) {
-        arm(null, text, times, next);
+    public void fail(Match match, int times, Fault fault) {
+        failAfter(null, match, times, fault);
     }
 
-    private void arm(String trigger, String text, int times, Fault next) {
-        armedBy.set(trigger);
-        onlyContaining.set(text);
-        fault.set(next);
-        remaining.set(times);
+    /** As {@link #fail(Match, int, Fault)}, for every command named as the fault (e.g. each findAndModify). */
+    public void fail(int times, Fault fault) {
+        fail(Match.named(fault.command()), times, fault);
     }
 
-    /**
-     * Answers the next {@code times} commands named {@code command} with a bare {@code ok: 1} without running them: a
-     * server that claims to have done what it did not (e.g. a unique index acknowledged over duplicates).
-     */
-    public void acknowledgeWithoutDoing(String command, int times) {
-        acknowledged.put(command.toLowerCase(Locale.ROOT), new AtomicInteger(times));
-    }
-
-    /**
-     * Holds the next command named {@code command} whose text contains {@code containing} until {@code release} is
-     * counted down (at most a minute), then runs it: the client sees a slow server, the write is applied late.
-     */
-    public void holdNext(String command, String containing, java.util.concurrent.CountDownLatch release) {
-        holdNext(command, containing, release, new java.util.concurrent.CountDownLatch(1));
-    }
-
-    /**
-     * As {@link #holdNext(String, String, java.util.concurrent.CountDownLatch)}; {@code reached} is counted down once
-     * the command arrived and is being held.
-     */
-    public void holdNext(String command, String containing, java.util.concurrent.CountDownLatch release,
-            java.util.concurrent.CountDownLatch reached) {
-        hold.set(new Hold(command, containing, release, reached, null));
-    }
-
-    /**
-     * As {@link #holdNext(String, String, java.util.concurrent.CountDownLatch, java.util.concurrent.CountDownLatch)},
-     * then answers the command with {@code then} instead of running it: a slow command that fails in the end (an index
-     * build that met the duplicates the data held while it ran).
-     */
-    public void holdNextThenFail(String command, String containing, java.util.concurrent.CountDownLatch release,
-            java.util.concurrent.CountDownLatch reached, Fault then) {
-        hold.set(new Hold(command, containing, release, reached, then));
-    }
-
-    /**
-     * Answers the first command that matches with {@code fault} instead of running it; armed beside any other rule
-     * (e.g. a crash between two steps of a job: the write that follows the step fails).
-     */
-    public void failFirst(Match match, Fault fault) {
-        failFirstAfter(null, match, fault);
-    }
-
-    /** As {@link #failFirst}, for the first matching command received after one that matches {@code after}. */
-    public void failFirstAfter(Match after, Match match, Fault fault) {
+    /** As {@link #fail}, for matching commands received after one that matches {@code after}. */
+    public void failAfter(Match after, Match match, int times, Fault fault) {
         if (!fault.command().equalsIgnoreCase(match.command())) {
             throw new IllegalArgumentException("a fault for " + fault.command() + " armed for " + match);
         }
-        rules.add(new Rule(after, List.of(match), fault, null, new AtomicBoolean(after == null), new AtomicBoolean()));
+        arm(Action.FAIL, after, List.of(match), fault, null, times);
     }
 
     /**
      * Holds the first command that matches any of {@code anyOf} before it runs, until the answer's
-     * {@link Held#release} (at most {@value #HOLD_AT_MOST_SECONDS} s), then runs it: a job paused between two steps,
-     * as the server sees it. Holds one of the server's worker threads meanwhile; armed beside any other rule.
+     * {@link Held#release} (at most {@value #HOLD_AT_MOST_SECONDS} s), then runs it: a slow server, or a job paused
+     * between two steps, as the server sees it. Holds one of the server's worker threads meanwhile. If
+     * {@link #dropConnections} is on by the time it is released, the command is applied and its answer lost (a server
+     * dying under a write).
      */
-    public Held holdFirst(Match... anyOf) {
-        return holdFirstAfter(null, anyOf);
+    public Held hold(Match... anyOf) {
+        return holdAfter(null, anyOf);
     }
 
-    /** As {@link #holdFirst}, for the first matching command received after one that matches {@code after}. */
-    public Held holdFirstAfter(Match after, Match... anyOf) {
+    /** As {@link #hold}, for the first matching command received after one that matches {@code after}. */
+    public Held holdAfter(Match after, Match... anyOf) {
         if (anyOf.length == 0) {
             throw new IllegalArgumentException("a hold needs a command to match");
         }
         Held held = new Held();
-        rules.add(new Rule(after, List.of(anyOf), null, held, new AtomicBoolean(after == null), new AtomicBoolean()));
+        arm(Action.HOLD, after, List.of(anyOf), null, held, 1);
         return held;
     }
 
     /**
+     * As {@link #hold}, then answers the command with {@code then} instead of running it: a slow command that fails in
+     * the end (an index build that met the duplicates the data held while it ran).
+     */
+    public Held holdThenFail(Match match, Fault then) {
+        Held held = new Held();
+        arm(Action.HOLD, null, List.of(match), then, held, 1);
+        return held;
+    }
+
+    /**
+     * Answers the next {@code times} commands that match with a bare {@code ok: 1} without running them: a server that
+     * claims to have done what it did not (e.g. a unique index acknowledged over duplicates).
+     */
+    public void acknowledgeWithoutDoing(Match match, int times) {
+        arm(Action.ACKNOWLEDGE, null, List.of(match), null, null, times);
+    }
+
+    private void arm(Action action, Match after, List<Match> anyOf, Fault fault, Held held, int times) {
+        rules.add(new Rule(action, after, anyOf, fault, held, new AtomicInteger(times), new AtomicBoolean(after == null)));
+    }
+
+    /**
      * While on, every command closes its connection instead of being answered: the server is gone for its clients, and
-     * a command held by {@link #holdNext} when this turns on is applied and its answer lost (a server dying under a
-     * write). {@link TestMongo#goDown()} can then take the server off the network without waiting for a held command.
+     * a command held by {@link #hold} when this turns on is applied and its answer lost (a server dying under a write).
+     * {@link TestMongo#goDown()} can then take the server off the network without waiting for a held command.
      */
     public void dropConnections(boolean drop) {
         dropping = drop;
     }
 
-    /** Disarms every fault and hold; a command a rule still holds is let go. */
+    /** Disarms every rule; a command a rule still holds is let go. */
     public void clearFaults() {
         dropping = false;
         for (Rule rule : rules) {
@@ -244,12 +221,6 @@ public class FaultInjectingBackend extends MemoryBackend {
             }
         }
         rules.clear();
-        hold.set(null);
-        armedBy.set(null);
-        onlyContaining.set(null);
-        remaining.set(0);
-        fault.set(null);
-        acknowledged.clear();
     }
 
     /** How many commands were answered ok without being run, by {@link #acknowledgeWithoutDoing}. */
@@ -394,8 +365,11 @@ public class FaultInjectingBackend extends MemoryBackend {
         }
     }
 
-    /** The first armed rule this command fires, if any: throws its fault, or holds the command until released. */
-    private void applyRules(String command, Document query) {
+    /**
+     * The first armed rule this command meets, if any, used once: a fault is thrown, an acknowledgement answered, a hold
+     * held until released (then the command runs, unless the rule's fault answers it or the server went away).
+     */
+    private Document applyRules(Channel channel, String database, String command, Document query) {
         Rule firing = null;
         for (Rule rule : rules) {
             if (!rule.triggered().get()) {
@@ -403,24 +377,49 @@ public class FaultInjectingBackend extends MemoryBackend {
                 if (rule.after().matches(command, query)) {
                     rule.triggered().set(true);
                 }
-            } else if (firing == null && rule.matches(command, query) && rule.used().compareAndSet(false, true)) {
+            } else if (firing == null && rule.matches(command, query)
+                    && rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 firing = rule;
             }
         }
         if (firing == null) {
-            return;
+            return null;
         }
-        rules.remove(firing);
-        if (firing.fault() != null) {
-            injected.incrementAndGet();
-            throw new MongoServerError(firing.fault().code(), firing.fault().codeName(), firing.fault().message());
+        if (firing.remaining().get() == 0) {
+            rules.remove(firing);
         }
-        firing.held().reached.countDown();
-        try {
-            firing.held().release.await(HOLD_AT_MOST_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        switch (firing.action()) {
+            case FAIL -> throw injected(firing.fault());
+            case ACKNOWLEDGE -> {
+                acknowledgedTotal.incrementAndGet();
+                Document ok = new Document();
+                ok.put("ok", 1.0);
+                return ok;
+            }
+            case HOLD -> {
+                firing.held().reached.countDown();
+                try {
+                    firing.held().release.await(HOLD_AT_MOST_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (dropping) {
+                    applied(channel, database, command, query);
+                    channel.close();
+                    throw new MongoServerError(91, "ShutdownInProgress", "the server went away after applying this");
+                }
+                if (firing.fault() != null) {
+                    throw injected(firing.fault());
+                }
+                return null;
+            }
+            default -> throw new IllegalStateException(String.valueOf(firing.action()));
         }
+    }
+
+    private MongoServerError injected(Fault fault) {
+        injected.incrementAndGet();
+        return new MongoServerError(fault.code(), fault.codeName(), fault.message());
     }
 
     @Override
@@ -438,41 +437,9 @@ public class FaultInjectingBackend extends MemoryBackend {
                 received.removeFirst();
             }
         }
-        AtomicInteger acknowledge = acknowledged.get(command.toLowerCase(Locale.ROOT));
-        if (acknowledge != null && acknowledge.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-            acknowledgedTotal.incrementAndGet();
-            Document ok = new Document();
-            ok.put("ok", 1.0);
-            return ok;
-        }
-        applyRules(command, query);
-        armedBy.getAndUpdate(trigger -> trigger != null && trigger.equalsIgnoreCase(command) ? null : trigger);
-        Fault planned = fault.get();
-        String text = onlyContaining.get();
-        if (planned != null && armedBy.get() == null && planned.command().equalsIgnoreCase(command)
-                && (text == null || String.valueOf(query).contains(text))
-                && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-            injected.incrementAndGet();
-            throw new MongoServerError(planned.code(), planned.codeName(), planned.message());
-        }
-        Hold held = hold.get();
-        if (held != null && held.command().equalsIgnoreCase(command) && String.valueOf(query).contains(held.containing())
-                && hold.compareAndSet(held, null)) {
-            held.reached().countDown();
-            try {
-                held.release().await(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (dropping) {
-                applied(channel, database, command, query);
-                channel.close();
-                throw new MongoServerError(91, "ShutdownInProgress", "the server went away after applying this");
-            }
-            if (held.then() != null) {
-                injected.incrementAndGet();
-                throw new MongoServerError(held.then().code(), held.then().codeName(), held.then().message());
-            }
+        Document instead = applyRules(channel, database, command, query);
+        if (instead != null) {
+            return instead;
         }
         if (honourHints && command.equalsIgnoreCase("findAndModify") && query.get("hint") instanceof String hint
                 && !indexNames(channel, database, String.valueOf(query.get(command))).contains(hint)) {

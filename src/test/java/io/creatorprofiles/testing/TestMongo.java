@@ -21,7 +21,7 @@ public final class TestMongo {
 
     /**
      * The embedded server answers each connection on one of these threads, handed out in turn. A command a test holds
-     * ({@link FaultInjectingBackend#holdNext}) blocks its thread, and with it every other connection on that thread;
+     * ({@link FaultInjectingBackend#hold}) blocks its thread, and with it every other connection on that thread;
      * with this many, the connections one test application opens each get a thread of their own.
      */
     private static final int WORKER_THREADS = 64;

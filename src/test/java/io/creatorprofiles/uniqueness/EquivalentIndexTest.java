@@ -154,7 +154,7 @@ class EquivalentIndexTest {
         stage(new Document("userId", 1), new IndexOptions().name("userId_1"));
         // Real MongoDB answers a second index on the same key like this; mongo-java-server and FerretDB build it.
         // Every attempt, the timer's too, until the test ends (CleanProfiles.reset clears the fault).
-        TestMongo.current().backend().failNext(1_000, new Fault("createIndexes", 85, "IndexOptionsConflict",
+        TestMongo.current().backend().fail(1_000, new Fault("createIndexes", 85, "IndexOptionsConflict",
                 "Index already exists with a different name: userId_1"));
 
         UniqueUserIdIndex.Status status = ensure();
@@ -183,7 +183,7 @@ class EquivalentIndexTest {
         assertEquals("userId_1", ensure().index());
         double retries = registry.counter("profiles.upsert.duplicate.key.retries").count();
         // The reply of a server that names the index but sends no keyPattern.
-        TestMongo.current().backend().failNext(1, new Fault("findAndModify", 11000, "DuplicateKey",
+        TestMongo.current().backend().fail(1, new Fault("findAndModify", 11000, "DuplicateKey",
                 "E11000 duplicate key error collection: db.creator_profiles index: userId_1 dup key: { userId: \"r\" }"));
 
         given().auth().oauth2(Tokens.user("raced")).get("/api/profiles/me").then().statusCode(200);
@@ -192,7 +192,7 @@ class EquivalentIndexTest {
         assertEquals(1, store.countFor("raced"));
 
         // The same reply naming an index this service does not rely on is not the userId race: 409, no retry.
-        TestMongo.current().backend().failNext(1, new Fault("findAndModify", 11000, "DuplicateKey",
+        TestMongo.current().backend().fail(1, new Fault("findAndModify", 11000, "DuplicateKey",
                 "E11000 duplicate key error collection: db.creator_profiles index: email_1 dup key: { email: \"e\" }"));
         given().auth().oauth2(Tokens.user("other-index")).get("/api/profiles/me").then().statusCode(409);
         assertEquals(1.0, registry.counter("profiles.upsert.duplicate.key.retries").count() - retries);

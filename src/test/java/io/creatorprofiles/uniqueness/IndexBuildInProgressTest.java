@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 import jakarta.inject.Inject;
 
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
@@ -64,8 +64,6 @@ class IndexBuildInProgressTest {
     @Inject
     ProfileStore store;
 
-    private final CountDownLatch release = new CountDownLatch(1);
-
     @BeforeEach
     void clean() {
         assumeTrue(TestMongo.start().isEmbedded(), "holds the createIndexes at the embedded server");
@@ -75,7 +73,7 @@ class IndexBuildInProgressTest {
     @AfterEach
     void letGo() {
         if (TestMongo.start().isEmbedded()) {
-            release.countDown();
+            TestMongo.current().backend().clearFaults(); // lets a held build go
             CleanProfiles.reset(store, index);
         }
     }
@@ -85,7 +83,7 @@ class IndexBuildInProgressTest {
         FaultInjectingBackend backend = TestMongo.current().backend();
         long mark = backend.mark();
         // Held from now on: the timer's check may be the one that starts the build, as soon as the index is gone.
-        backend.holdNext("createIndexes", UniqueUserIdIndex.NAME, release);
+        FaultInjectingBackend.Held build = backend.hold(Match.named("createIndexes", UniqueUserIdIndex.NAME));
         store.replaceProfilesWith(List.of(new Document("userId", "builder-1"), new Document("userId", "builder-2")),
                 List.of());
 
@@ -123,7 +121,7 @@ class IndexBuildInProgressTest {
         given().auth().oauth2(Tokens.user("builder-3")).get("/api/profiles/me").then().statusCode(503)
                 .body("title", equalTo("Profile store not ready")).header("Retry-After", notNullValue());
 
-        release.countDown();
+        build.release();
 
         await().atMost(WAIT).until(() -> index.status().state() == State.READY);
         assertEquals(1, backend.receivedSince(mark, "createIndexes").size());
@@ -141,21 +139,20 @@ class IndexBuildInProgressTest {
     @Test
     void aCheckThatJoinsAnOlderBuildWhichFailsDecidesAfresh() throws Exception {
         FaultInjectingBackend backend = TestMongo.current().backend();
-        CountDownLatch reached = new CountDownLatch(1);
-        backend.holdNextThenFail("createIndexes", UniqueUserIdIndex.NAME, release, reached,
+        FaultInjectingBackend.Held build = backend.holdThenFail(Match.named("createIndexes", UniqueUserIdIndex.NAME),
                 new FaultInjectingBackend.Fault("createIndexes", 11000, "DuplicateKey",
                         "E11000 duplicate key error collection: creator_profiles index: uniq_userId dup key: "
                                 + "{ userId: \"joiner\" }"));
         store.replaceProfilesWith(List.of(new Document("userId", "joiner")), List.of());
         java.util.concurrent.CompletableFuture<UniqueUserIdIndex.Status> older = index.ensure().subscribeAsCompletionStage();
-        assertTrue(reached.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the build reached the server");
+        assertTrue(build.awaitReached(WAIT.toSeconds()), "the build reached the server");
 
         try (io.creatorprofiles.testing.CapturedLogs logs = io.creatorprofiles.testing.CapturedLogs.start()) {
             java.util.concurrent.CompletableFuture<UniqueUserIdIndex.Status> joining = index.ensure()
                     .subscribeAsCompletionStage();
             await().atMost(WAIT).until(() -> logs.messages().stream()
                     .anyMatch(line -> line.contains("waits for the " + UniqueUserIdIndex.NAME + " build")));
-            release.countDown();
+            build.release();
 
             UniqueUserIdIndex.Status answer = joining.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(State.READY, answer.state(), answer.detail());

@@ -30,6 +30,7 @@ import com.mongodb.client.model.Indexes;
 
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
@@ -182,7 +183,7 @@ class UniqueUserIdIndexTest {
         assumeTrue(TestMongo.current().isEmbedded(), "plants a server that claims a build it did not do");
         FaultInjectingBackend backend = TestMongo.current().backend();
         int acknowledged = backend.acknowledgedCount();
-        backend.acknowledgeWithoutDoing("createIndexes", 1_000);
+        backend.acknowledgeWithoutDoing(Match.named("createIndexes"), 1_000);
         store.replaceProfilesWith(List.of(new Document("userId", "h2"), new Document("userId", "h2")), List.of());
 
         UniqueUserIdIndex.Status status = ensure();
@@ -214,8 +215,9 @@ class UniqueUserIdIndexTest {
                 backend.clearFaults();
                 store.replaceProfilesWith(List.of(new Document("userId", "slow-1"), new Document("userId", "slow-2")),
                         List.of());
-                backend.failNextAfter("createIndexes", 1, new FaultInjectingBackend.Fault("aggregate", 50,
-                        "MaxTimeMSExpired", "planted: operation exceeded time limit"));
+                backend.failAfter(Match.named("createIndexes"), Match.named("aggregate"), 1,
+                        new FaultInjectingBackend.Fault("aggregate", 50,
+                                "MaxTimeMSExpired", "planted: operation exceeded time limit"));
                 status = ensure();
             }
 

@@ -159,7 +159,7 @@ class WriteGateTest {
         FaultInjectingBackend backend = TestMongo.current().backend();
         me("before-the-drop").statusCode(200);
         // The bean re-creates a dropped index at once; here the server refuses, as it would over new duplicates.
-        backend.failNext(1_000, new Fault("createIndexes", 8000, "AtlasError", "planted: index builds are refused"));
+        backend.fail(1_000, new Fault("createIndexes", 8000, "AtlasError", "planted: index builds are refused"));
 
         store.profiles().dropIndex("uniq_userId").await().atMost(WAIT);
         long dropped = System.nanoTime();

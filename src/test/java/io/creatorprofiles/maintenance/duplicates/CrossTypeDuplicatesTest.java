@@ -20,6 +20,7 @@ import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.maintenance.ProfileArchive;
 import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.IncidentProfiles;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.PlantedData;
@@ -115,7 +116,7 @@ class CrossTypeDuplicatesTest extends PlantedData {
         store.insert(List.of(copyOf(stringOnly, "eeee00000000000000000011", 1_750_000_000_000L),
                 copyOf(stringOnly, "eeee00000000000000000012", 1_760_000_000_000L)));
         long mark = backend.mark();
-        backend.failNextContaining("$push", 1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
+        backend.fail(Match.named("aggregate", "$push"), 1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
                 "planted: $push is not implemented"));
 
         RepairReport report = repair.apply().await().atMost(WAIT);
@@ -155,7 +156,7 @@ class CrossTypeDuplicatesTest extends PlantedData {
                 copyOf("user-c", "eeee00000000000000000026", 1_770_000_000_000L),
                 copyOf("user-d", "eeee00000000000000000027", 1_750_000_000_000L)));
         long mark = backend.mark();
-        backend.failNextContaining("$push", 1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
+        backend.fail(Match.named("aggregate", "$push"), 1, new FaultInjectingBackend.Fault("aggregate", 238, "NotImplemented",
                 "planted: $push is not implemented"));
         // The index check runs beside the scan on its own schedule; one check here puts its commands in the log for sure.
         index.ensure().await().atMost(WAIT);

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.bson.Document;
@@ -36,6 +34,7 @@ import com.mongodb.client.model.Filters;
 
 import io.creatorprofiles.cli.ExitCodes;
 import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.PackagedProcess;
 import io.creatorprofiles.testing.TestMongo;
 
@@ -130,7 +129,7 @@ class RepairAfterDatabaseRestartIT {
     void aFailedRunWhoseRunnerWasKilledBeforeReleasingItsLeaseIsTakenOverAtOnce() throws Exception {
         List<Document> stored = profiles().find().into(new ArrayList<>());
         Map<String, String> env = environment();
-        backend.failNextContaining("releasedAt", 100_000,
+        backend.fail(Match.named("update", "releasedAt"), 100_000,
                 new FaultInjectingBackend.Fault("update", 2, "BadValue", "planted: the lease cannot be released"));
 
         String firstRun;
@@ -154,20 +153,18 @@ class RepairAfterDatabaseRestartIT {
      * down while it is held, waits until the process says its run stopped, and brings the server back.
      */
     private PackagedProcess repairStoppedByAnOutage(Map<String, String> env) throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch reached = new CountDownLatch(1);
-        backend.holdNext("insert", HELD_USER, release, reached);
+        FaultInjectingBackend.Held insert = backend.hold(Match.named("insert", HELD_USER));
         PackagedProcess first = PackagedProcess.start(List.of(), List.of("repair", "--apply"), env, dir("first"),
                 dir("first-tmp"));
         try {
-            assertTrue(reached.await(COMMAND.toSeconds(), TimeUnit.SECONDS), "the repair reached user 20:\n"
+            assertTrue(insert.awaitReached(COMMAND.toSeconds()), "the repair reached user 20:\n"
                     + first.output());
             // Nothing is asked of the server while the insert is held: a command of this test could be queued behind it.
             // The server goes away under the held archive insert: every connection dropped (the insert applied, its
             // answer lost), then the server off the network until the runner has given up on this run.
             backend.dropConnections(true);
             down = true;
-            release.countDown();
+            insert.release();
             TestMongo.current().goDown();
             backend.dropConnections(false);
 
@@ -181,7 +178,7 @@ class RepairAfterDatabaseRestartIT {
                     + "survivor's pre-merge state each), and user 20's archive insert applied with its answer lost");
             return first;
         } catch (Exception | AssertionError e) {
-            release.countDown();
+            insert.release();
             first.close();
             throw e;
         }

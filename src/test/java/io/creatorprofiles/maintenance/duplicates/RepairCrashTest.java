@@ -63,7 +63,7 @@ class RepairCrashTest extends PlantedData {
             default -> JobCommands.losersDeleteOf(IncidentProfiles.USER);
         };
         int injected = backend.injectedCount();
-        backend.failFirst(crashesAt, JobCommands.timedOut(crashesAt.command()));
+        backend.fail(crashesAt, 1, JobCommands.timedOut(crashesAt.command()));
         assertThrows(DatabaseUnavailableException.class, () -> repair.apply().await().atMost(WAIT));
         assertEquals(injected + 1, backend.injectedCount(), "the run stopped at the planted fault");
         RepairOutcome.assertNothingLost(planted, store);

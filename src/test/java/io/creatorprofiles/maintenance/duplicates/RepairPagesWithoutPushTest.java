@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.testing.FaultInjectingBackend;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.PlantedData;
 import io.creatorprofiles.testing.TestMongo;
@@ -70,7 +71,7 @@ class RepairPagesWithoutPushTest extends PlantedData {
         plant(planted());
         long mark = mongo.isEmbedded() ? mongo.backend().mark() : -1;
         if (mongo.isEmbedded()) {
-            mongo.backend().failNextContaining("$push", 1, new FaultInjectingBackend.Fault("aggregate", 238,
+            mongo.backend().fail(Match.named("aggregate", "$push"), 1, new FaultInjectingBackend.Fault("aggregate", 238,
                     "NotImplemented", "planted: $push in $group is not implemented"));
         }
 

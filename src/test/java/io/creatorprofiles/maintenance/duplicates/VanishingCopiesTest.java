@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -28,6 +27,7 @@ import com.mongodb.client.model.Filters;
 import io.creatorprofiles.testing.CleanProfiles;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.FaultInjectingBackend.Fault;
+import io.creatorprofiles.testing.FaultInjectingBackend.Match;
 import io.creatorprofiles.testing.MongoTestResource;
 import io.creatorprofiles.testing.ProfileStore;
 import io.creatorprofiles.testing.TestMongo;
@@ -57,8 +57,6 @@ class VanishingCopiesTest {
     @Inject
     UniqueUserIdIndex index;
 
-    private final CountDownLatch release = new CountDownLatch(1);
-
     @BeforeEach
     void plant() {
         assumeTrue(TestMongo.start().isEmbedded(), "holds a read at the embedded server");
@@ -72,7 +70,7 @@ class VanishingCopiesTest {
     @AfterEach
     void restore() {
         if (TestMongo.start().isEmbedded()) {
-            release.countDown();
+            TestMongo.current().backend().clearFaults(); // lets a held read go
             CleanProfiles.resetAfterRepair(store, index);
         }
     }
@@ -102,18 +100,18 @@ class VanishingCopiesTest {
     private Response whileCopiesVanish(boolean push, Supplier<Response> request) {
         FaultInjectingBackend backend = TestMongo.current().backend();
         if (!push) {
-            backend.failNextContaining("$push", 1, new Fault("aggregate", 238, "NotImplemented",
+            backend.fail(Match.named("aggregate", "$push"), 1, new Fault("aggregate", 238, "NotImplemented",
                     "planted: $push in $group is not implemented"));
         }
         long mark = backend.mark();
         // With the group's ids the read names the copies' _ids; without, the user's userId.
-        backend.holdNext("find", push ? VANISH_1 : "vanish", release);
+        FaultInjectingBackend.Held read = backend.hold(Match.named("find", push ? VANISH_1 : "vanish"));
         CompletableFuture<Response> answer = CompletableFuture.supplyAsync(request);
         await().atMost(WAIT).until(() -> backend.receivedSince(mark, "find").stream()
                 .anyMatch(find -> String.valueOf(find).contains(push ? VANISH_1 : "vanish")));
 
         store.profiles().deleteMany(Filters.eq("userId", "vanish")).await().atMost(WAIT);
-        release.countDown();
+        read.release();
 
         return answer.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }

@@ -78,12 +78,12 @@ class MigrationCrashTest {
         int injected = backend.injectedCount();
         switch (step) {
             // The first page's conversion fails: it is archived, none of it converted.
-            case "page is archived" -> backend.failFirst(JobCommands.pageConversion(), JobCommands.timedOut("update"));
+            case "page is archived" -> backend.fail(JobCommands.pageConversion(), 1, JobCommands.timedOut("update"));
             // The read of the next page fails: the first one is converted.
-            case "page is converted" -> backend.failFirstAfter(JobCommands.pageConversion(),
-                    JobCommands.laterPendingPageRead(), JobCommands.timedOut("find"));
+            case "page is converted" -> backend.failAfter(JobCommands.pageConversion(),
+                    JobCommands.laterPendingPageRead(), 1, JobCommands.timedOut("find"));
             // The repair step's first write fails: every page is converted, no duplicate merged.
-            default -> backend.failFirst(JobCommands.losersArchived(), JobCommands.timedOut("insert"));
+            default -> backend.fail(JobCommands.losersArchived(), 1, JobCommands.timedOut("insert"));
         }
         assertThrows(DatabaseUnavailableException.class, () -> migration.apply().await().atMost(WAIT));
         assertEquals(injected + 1, backend.injectedCount(), "the run stopped at the planted fault");

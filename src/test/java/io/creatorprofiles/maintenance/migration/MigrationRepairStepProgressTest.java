@@ -68,7 +68,7 @@ class MigrationRepairStepProgressTest {
     void heldInsideItsRepairStepTheMigrationsRecordNamesTheStep() throws Exception {
         IncidentProfiles.plantBeforeTheFix(store);
         // Held at the step's first user, its merge computed: the step's archive insert waits at the server.
-        Held insideRepair = TestMongo.current().backend().holdFirst(JobCommands.losersArchived());
+        Held insideRepair = TestMongo.current().backend().hold(JobCommands.losersArchived());
         String location = startOverRest();
         try {
             assertTrue(insideRepair.awaitReached(60), "the migration reached its repair step's first user");
@@ -94,7 +94,7 @@ class MigrationRepairStepProgressTest {
         IncidentProfiles.plantBeforeTheFix(store);
         // Held once the step is done: the migration's read of pending documents after it (the step deleted the losers
         // before that) waits at the server.
-        Held repairDone = TestMongo.current().backend().holdFirstAfter(
+        Held repairDone = TestMongo.current().backend().holdAfter(
                 JobCommands.losersDeleteOf(IncidentProfiles.USER), JobCommands.pendingPageRead());
         String location = startOverRest();
         try {

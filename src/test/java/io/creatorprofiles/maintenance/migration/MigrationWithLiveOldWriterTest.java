@@ -78,7 +78,7 @@ class MigrationWithLiveOldWriterTest {
         assumeTrue(TestMongo.current().isEmbedded(), "the migration is held by the embedded server");
         IncidentProfiles.plantAfterTheFix(store);
         // Once the first page is archived, its conversion waits at the server while the old writer writes.
-        Held conversion = TestMongo.current().backend().holdFirst(JobCommands.pageConversion());
+        Held conversion = TestMongo.current().backend().hold(JobCommands.pageConversion());
 
         CompletableFuture<MigrationReport> running = migration.apply().subscribeAsCompletionStage();
         assertTrue(conversion.awaitReached(60), "the migration archived its first page");
