@@ -51,9 +51,15 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * runner's writes, then reads the runner's own monotonic clock ({@link Kept#held()}: less than a lifetime since the
  * last renewal the server confirmed was sent) when the answer is in, just before the write is handed to the driver. A
  * runner paused (a GC pause, a frozen node) while another took over therefore stops at its next write, also when the
- * server's "no newer lease" answer was waiting in its socket while it was paused. What no lease can close without
- * server-side transactions is a pause between that last clock reading and the command reaching the server that
- * outlasts what was left of the lease (about two thirds of a lifetime while renewals succeed); docs/repair.md says so.
+ * server's "no newer lease" answer was waiting in its socket while it was paused.
+ * <p>
+ * Where the server compares {@code $$NOW} in a filter (asked once per acquisition), the server fences too: each profile
+ * write adds {@link Kept#writeCondition} (now before the expiry of the last confirmed renewal) and a renewal pushes
+ * forward only a lease not yet expired on the server's clock, so a profile write that reaches the server after a
+ * takeover matches nothing. What no lease can close without transactions is an archive insert (and, on a server without
+ * {@code $$NOW} in filters, any write) reaching the server after a pause between that last clock reading and the
+ * command's sending that outlasts what was left of the lease (about two thirds of a lifetime while renewals succeed);
+ * docs/repair.md says so.
  * <p>
  * A lease whose run is recorded as ended ({@link MaintenanceRuns}) is taken over at once, released or not: its runner
  * records the end only after its last write, so a runner that could not release it (MongoDB was gone, and then the
@@ -158,8 +164,9 @@ public class RepairLease {
                     .chain(() -> newerThan(epoch))
                     .flatMap(newer -> newer == null
                             ? Uni.createFrom().item(new Kept(job, owner, runId, epoch, takenOver,
-                                    config.leaseTtl().toNanos(), takingAt))
+                                    config.leaseTtl().toNanos(), takingAt, lease.getDate("expiresAt")))
                             : Uni.createFrom().failure(new RepairLeaseHeldException(newer)))
+                    .call(kept -> comparesItsClock(lease.getString("_id")).invoke(yes -> kept.serverClock = yes))
                     .call(() -> forgetOldEpochs(epoch));
         })));
     }
@@ -226,15 +233,18 @@ public class RepairLease {
      * runner's clock is read once more just before the update is sent: a lease that lapsed meanwhile is not pushed
      * forward (a taker may have read it as expired already).
      */
-    public Uni<Void> renew(Kept kept) {
-        return serverNow()
-                .flatMap(now -> kept.held()
-                        ? ProfileCollections.available(leases().updateOne(mine(kept), Updates.set("expiresAt", expiry(now))))
-                        : Uni.createFrom().failure(new IllegalStateException("it lapsed on this runner's clock first")))
-                .flatMap(result -> result.getMatchedCount() == 1 ? newerThan(kept.epoch)
-                        : current().map(found -> found.newest == null ? new Document() : found.newest))
-                .flatMap(newer -> newer == null ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(new RepairLeaseHeldException(newer)));
+    public Uni<Date> renew(Kept kept) {
+        return serverNow().flatMap(now -> {
+            Date expiry = expiry(now);
+            return (kept.held()
+                    ? ProfileCollections.available(leases().updateOne(renewable(kept), Updates.set("expiresAt", expiry)))
+                    : Uni.createFrom().<com.mongodb.client.result.UpdateResult> failure(
+                            new IllegalStateException("it lapsed on this runner's clock first")))
+                    .flatMap(result -> result.getMatchedCount() == 1 ? newerThan(kept.epoch)
+                            : current().map(found -> found.newest == null ? new Document() : found.newest))
+                    .flatMap(newer -> newer == null ? Uni.createFrom().item(expiry)
+                            : Uni.createFrom().failure(new RepairLeaseHeldException(newer)));
+        });
     }
 
     /**
@@ -291,8 +301,8 @@ public class RepairLease {
                     }
                     long sentAt = System.nanoTime();
                     return renew(kept)
-                            .invoke(() -> {
-                                kept.confirmed(sentAt);
+                            .invoke(expiry -> {
+                                kept.confirmed(sentAt, expiry);
                                 Log.debugf("Maintenance lease %s renewed", kept.owner);
                             })
                             .onFailure(RepairLeaseHeldException.class).invoke(taken -> {
@@ -317,11 +327,15 @@ public class RepairLease {
         private final String takenOver;
         private final long ttlNanos;
         private volatile long confirmedNanos;
+        /** The expiry (server clock) the last confirmed acquisition or renewal wrote. */
+        private volatile Date expiresAt;
+        /** Whether the server evaluates {@code $$NOW} in a write's filter ({@link #writeCondition}). */
+        private volatile boolean serverClock;
         private volatile boolean lost;
         private volatile Cancellable timer;
 
         Kept(MaintenanceJob job, String owner, String runId, long epoch, String takenOver, long ttlNanos,
-                long takenAtNanos) {
+                long takenAtNanos, Date expiresAt) {
             this.job = job;
             this.owner = owner;
             this.runId = runId;
@@ -329,6 +343,29 @@ public class RepairLease {
             this.takenOver = takenOver;
             this.ttlNanos = ttlNanos;
             this.confirmedNanos = takenAtNanos;
+            this.expiresAt = expiresAt;
+        }
+
+        /**
+         * The condition a profile write of this run adds to its filter, so that the server itself refuses it once the
+         * lease has expired on the server's clock: {@code $$NOW} before the expiry of the last renewal this runner saw
+         * confirmed (a later renewal only pushes the lease's real expiry further). A write that reaches the server after
+         * that, however long it was on its way or its runner paused, matches nothing, and a taker can take a lease only
+         * once it has expired. Null where the server cannot compare its clock in a filter (FerretDB 1.x): there the
+         * runner's own clock is the only bound ({@link RepairLease#fence}).
+         */
+        public Bson writeCondition() {
+            return serverClock ? Filters.expr(new Document("$lt", List.of("$$NOW", expiresAt))) : null;
+        }
+
+        /** The expiry (server clock) that {@link #writeCondition} names. */
+        Date expiresAt() {
+            return expiresAt;
+        }
+
+        /** Whether this run's profile writes are fenced by the server's clock too ({@link #writeCondition}). */
+        public boolean fencedAtServer() {
+            return serverClock;
         }
 
         /**
@@ -336,11 +373,14 @@ public class RepairLease {
          * nothing: it may have pushed forward a lease that a taker had read as expired just before, and is about to
          * replace.
          */
-        synchronized void confirmed(long sentAtNanos) {
+        synchronized void confirmed(long sentAtNanos, Date expiry) {
             if (sentAtNanos - confirmedNanos >= ttlNanos) {
                 lost = true;
             } else if (sentAtNanos - confirmedNanos > 0) {
                 confirmedNanos = sentAtNanos;
+                if (expiry.after(expiresAt)) {
+                    expiresAt = expiry;
+                }
             }
         }
 
@@ -437,6 +477,41 @@ public class RepairLease {
     }
 
     /**
+     * {@code filter} and, where there is one, the run's {@link Kept#writeCondition}: the filter of a profile write made
+     * under the lease.
+     */
+    public static Bson fenced(Bson filter, Bson writeCondition) {
+        return writeCondition == null ? filter : Filters.and(filter, writeCondition);
+    }
+
+    /**
+     * Whether the server compares {@code $$NOW} in a filter as MongoDB does: the new lease document matches a
+     * condition of "now before the year 9999" and not one of "now before 1970". A server that refuses the operator
+     * (FerretDB 1.x: NotImplemented) answers no.
+     */
+    private Uni<Boolean> comparesItsClock(String leaseId) {
+        return Uni.combine().all().unis(nowBeforeMatches(leaseId, FAR_FUTURE), nowBeforeMatches(leaseId, new Date(0)))
+                .asTuple()
+                .map(both -> both.getItem1() == 1 && both.getItem2() == 0)
+                .onFailure(MongoCommandException.class).recoverWithItem(false)
+                .invoke(yes -> {
+                    if (yes) {
+                        Log.debug("The server compares its clock in a filter: the lease fences profile writes there too");
+                    } else {
+                        Log.info("The server cannot compare its clock in a filter ($$NOW): the maintenance lease bounds "
+                                + "this run's writes by this runner's clock only (docs/repair.md)");
+                    }
+                });
+    }
+
+    private static final Date FAR_FUTURE = Date.from(java.time.Instant.parse("9999-01-01T00:00:00Z"));
+
+    private Uni<Long> nowBeforeMatches(String leaseId, Date date) {
+        return ProfileCollections.available(leases().countDocuments(Filters.and(Filters.eq("_id", leaseId),
+                Filters.expr(new Document("$lt", List.of("$$NOW", date))))));
+    }
+
+    /**
      * The server's clock: {@code localTime} of {@code hello}. It is read just before the write that uses it, so a lease
      * looks expired to a taker slightly later than it is, never earlier.
      */
@@ -459,6 +534,17 @@ public class RepairLease {
 
     private static long epochOf(Document lease) {
         return ((Number) lease.get("epoch")).longValue();
+    }
+
+    /**
+     * The lease document a renewal may push forward: this runner's, and, where the server compares its clock, not yet
+     * expired on it. A renewal that arrives after the expiry (slow on its way, or sent just before a pause) then changes
+     * nothing, so no write fenced by an earlier expiry ({@link Kept#writeCondition}) can pass once a taker has read the
+     * lease as expired.
+     */
+    private static Bson renewable(Kept kept) {
+        return kept.serverClock ? Filters.and(mine(kept), Filters.expr(new Document("$gt", List.of("$expiresAt", "$$NOW"))))
+                : mine(kept);
     }
 
     private static Bson mine(Kept kept) {

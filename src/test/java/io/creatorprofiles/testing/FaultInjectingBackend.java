@@ -76,6 +76,19 @@ public class FaultInjectingBackend extends MemoryBackend {
     public static final class Held {
         private final CountDownLatch reached = new CountDownLatch(1);
         private final CountDownLatch release = new CountDownLatch(1);
+        private final CountDownLatch answered = new CountDownLatch(1);
+        private volatile Document command;
+        private volatile Document answer;
+
+        /** The command being held, once it arrived. */
+        public Document command() {
+            return command;
+        }
+
+        /** The server's answer to the held command once it ran after its release, or null if it did not within this. */
+        public Document awaitAnswer(long seconds) throws InterruptedException {
+            return answered.await(seconds, TimeUnit.SECONDS) ? answer : null;
+        }
 
         /** Whether the command arrived (and is being held) within this many seconds. */
         public boolean awaitReached(long seconds) throws InterruptedException {
@@ -397,6 +410,7 @@ public class FaultInjectingBackend extends MemoryBackend {
                 return ok;
             }
             case HOLD -> {
+                firing.held().command = query;
                 firing.held().reached.countDown();
                 try {
                     firing.held().release.await(HOLD_AT_MOST_SECONDS, TimeUnit.SECONDS);
@@ -411,7 +425,10 @@ public class FaultInjectingBackend extends MemoryBackend {
                 if (firing.fault() != null) {
                     throw injected(firing.fault());
                 }
-                return null;
+                Document answer = run(channel, database, command, query);
+                firing.held().answer = answer;
+                firing.held().answered.countDown();
+                return answer;
             }
             default -> throw new IllegalStateException(String.valueOf(firing.action()));
         }
@@ -438,9 +455,11 @@ public class FaultInjectingBackend extends MemoryBackend {
             }
         }
         Document instead = applyRules(channel, database, command, query);
-        if (instead != null) {
-            return instead;
-        }
+        return instead != null ? instead : run(channel, database, command, query);
+    }
+
+    /** Runs the command as the server does, hints honoured as MongoDB does. */
+    private Document run(Channel channel, String database, String command, Document query) {
         if (honourHints && command.equalsIgnoreCase("findAndModify") && query.get("hint") instanceof String hint
                 && !indexNames(channel, database, String.valueOf(query.get(command))).contains(hint)) {
             throw new MongoServerError(2, "BadValue", "hint provided does not correspond to an existing index");

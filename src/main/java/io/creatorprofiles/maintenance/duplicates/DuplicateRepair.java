@@ -312,12 +312,14 @@ public class DuplicateRepair {
         if (documents.isEmpty() || !(documents.get(0).get(CreatorProfile.USER_ID) instanceof ObjectId)) {
             return Uni.createFrom().voidItem();
         }
-        return fence(kept, tally).chain(() -> store.canonicalizeUserId(new ProfileCopy(documents.get(0))).invoke(done -> {
-            if (!done) {
-                Log.warnf("The survivor of userId %s changed before its userId became a string; the migration converts it",
-                        userId);
-            }
-        }).replaceWithVoid());
+        return fence(kept, tally)
+                .chain(() -> store.canonicalizeUserId(new ProfileCopy(documents.get(0)), kept.writeCondition()).invoke(done -> {
+                    if (!done) {
+                        Log.warnf(
+                                "The survivor of userId %s changed before its userId became a string; the migration converts it",
+                                userId);
+                    }
+                }).replaceWithVoid());
     }
 
     /** One pass over one user's copies, computed on a worker thread before anything is written. */
@@ -350,7 +352,7 @@ public class DuplicateRepair {
                 .invoke(stored -> tally.archived += stored)
                 .chain(() -> fence(kept, tally))
                 .chain(() -> merge.changesSurvivor()
-                        ? store.mergeIntoSurvivor(survivor, merge.sets()).map(after -> after != null)
+                        ? store.mergeIntoSurvivor(survivor, merge.sets(), kept.writeCondition()).map(after -> after != null)
                         : Uni.createFrom().item(true))
                 .flatMap(written -> {
                     if (!written) {
@@ -360,7 +362,7 @@ public class DuplicateRepair {
                     tally.survivorsMerged += merge.changesSurvivor() ? 1 : 0;
                     tally.leftOut(userId, survivor.id(), merge.galleryLeftOut());
                     return fence(kept, tally)
-                            .chain(() -> store.deleteAllIfUnchanged(pass.choice().losers()))
+                            .chain(() -> store.deleteAllIfUnchanged(pass.choice().losers(), kept.writeCondition()))
                             .invoke(deleted -> tally.deleted += deleted)
                             .replaceWithVoid();
                 });

@@ -29,6 +29,7 @@ import com.mongodb.client.model.Updates;
 
 import io.creatorprofiles.config.ProfilesConfig;
 import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.maintenance.RepairLease;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.profile.CreatorProfile;
@@ -202,14 +203,15 @@ public class DuplicateStore {
     /**
      * Gives the last copy of a repaired user the canonical string userId, by {@code _id}, only if it is unchanged since
      * read. Done after the other copies are gone, so a unique index on userId cannot see two copies of one form.
+     * {@code writeCondition}: the lease's ({@link RepairLease#fenced}), here and in the writes below.
      */
-    public Uni<Boolean> canonicalizeUserId(ProfileCopy survivor) {
+    public Uni<Boolean> canonicalizeUserId(ProfileCopy survivor, Bson writeCondition) {
         if (!(survivor.userId() instanceof ObjectId)) {
             // Only an ObjectId has a string form: anything else would be written as null, a profile of nobody.
             return Uni.createFrom().item(false);
         }
-        return ProfileCollections.available(profiles().updateOne(survivor.unchangedSinceRead(),
-                Updates.set(CreatorProfile.USER_ID, CanonicalUserId.of(survivor.userId()))))
+        return ProfileCollections.available(profiles().updateOne(RepairLease.fenced(survivor.unchangedSinceRead(),
+                writeCondition), Updates.set(CreatorProfile.USER_ID, CanonicalUserId.of(survivor.userId()))))
                 .map(result -> result.getModifiedCount() == 1);
     }
 
@@ -217,23 +219,25 @@ public class DuplicateStore {
      * Writes the merge ({@code version} included) onto the survivor, by {@code _id}, only if it is unchanged since it
      * was read. Null when it changed (or is gone): the caller reads again and merges again.
      */
-    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets) {
+    public Uni<Document> mergeIntoSurvivor(ProfileCopy survivor, Document sets, Bson writeCondition) {
         List<Bson> changes = new ArrayList<>();
         sets.forEach((field, value) -> changes.add(Updates.set(field, value)));
-        return ProfileCollections.available(profiles().findOneAndUpdate(survivor.unchangedSinceRead(),
-                Updates.combine(changes), new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
+        return ProfileCollections.available(profiles().findOneAndUpdate(RepairLease.fenced(survivor.unchangedSinceRead(),
+                writeCondition), Updates.combine(changes),
+                new FindOneAndUpdateOptions().upsert(false).returnDocument(ReturnDocument.AFTER)));
     }
 
     /**
      * Deletes each loser only if it is unchanged since it was read, in one unordered bulk write; answers how many
      * went. One that changed or is gone stays (or stays gone); the caller's next pass reads again.
      */
-    public Uni<Integer> deleteAllIfUnchanged(List<ProfileCopy> losers) {
+    public Uni<Integer> deleteAllIfUnchanged(List<ProfileCopy> losers, Bson writeCondition) {
         if (losers.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         List<DeleteOneModel<Document>> deletes = losers.stream()
-                .map(loser -> new DeleteOneModel<Document>(loser.unchangedSinceRead())).toList();
+                .map(loser -> new DeleteOneModel<Document>(RepairLease.fenced(loser.unchangedSinceRead(), writeCondition)))
+                .toList();
         return ProfileCollections.available(profiles().bulkWrite(deletes, new BulkWriteOptions().ordered(false)))
                 .map(BulkWriteResult::getDeletedCount);
     }

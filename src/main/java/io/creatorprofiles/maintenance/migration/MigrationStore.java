@@ -21,6 +21,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 
 import io.creatorprofiles.maintenance.ProfileCopy;
+import io.creatorprofiles.maintenance.RepairLease;
 import io.creatorprofiles.mongo.CanonicalUserId;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.profile.CreatorProfile;
@@ -131,9 +132,11 @@ public class MigrationStore {
      * One unordered bulk write for the page: per document, {@code userId} to its canonical string and, when it has
      * none, {@code version: 1}; each only if the document is as read ({@code _id}, {@code userId}, {@code updatedAt},
      * {@code version}). Nothing else is touched, so every other field stays. A duplicate key (a string copy written
-     * meanwhile, under a unique index) fails that document alone and is counted as a collision.
+     * meanwhile, under a unique index) fails that document alone and is counted as a collision. {@code writeCondition}:
+     * the lease's ({@link RepairLease#fenced}); a document it stops counts as unmatched, and the next pass's lease check
+     * stops the run.
      */
-    public Uni<Converted> convert(List<Document> page) {
+    public Uni<Converted> convert(List<Document> page, Bson writeCondition) {
         List<WriteModel<Document>> writes = new ArrayList<>();
         for (Document document : page) {
             List<Bson> changes = new ArrayList<>();
@@ -146,7 +149,8 @@ public class MigrationStore {
                 changes.add(Updates.set(CreatorProfile.VERSION, FIRST_VERSION));
             }
             if (!changes.isEmpty()) {
-                writes.add(new UpdateOneModel<>(new ProfileCopy(document).unchangedSinceRead(), Updates.combine(changes)));
+                writes.add(new UpdateOneModel<>(RepairLease.fenced(new ProfileCopy(document).unchangedSinceRead(),
+                        writeCondition), Updates.combine(changes)));
             }
         }
         if (writes.isEmpty()) {

@@ -295,7 +295,7 @@ public class ProfileMigration {
                 .chain(entries -> archive.storeAll(entries))
                 .invoke(stored -> tally.archived += stored)
                 .call(() -> fence(kept, tally))
-                .chain(() -> store.convert(convertible))
+                .chain(() -> store.convert(convertible, kept.writeCondition()))
                 .invoke(converted -> {
                     tally.converted += converted.modified();
                     tally.crossTypeCopies += converted.collided();
