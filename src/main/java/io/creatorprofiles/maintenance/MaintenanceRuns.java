@@ -108,9 +108,9 @@ public class MaintenanceRuns {
         }
         lastProgress.put(kept.runId(), at);
         return lease.fence(kept, done)
-                .chain(() -> ProfileCollections.available(runs().updateOne(
+                .chain(() -> ProfileCollections.available(runs().updateOne(RepairLease.fenced(
                         Filters.and(Filters.eq("_id", kept.runId()), Filters.eq("state", State.RUNNING.name())),
-                        Updates.set("progress", new Document(progress)))))
+                        kept.writeCondition()), Updates.set("progress", new Document(progress)))))
                 .replaceWithVoid()
                 .onFailure(failure -> !(failure instanceof RepairLeaseLostException)).recoverWithUni(failure -> {
                     Log.warnf("Recording the progress of run %s failed: %s", kept.runId(), failure.getMessage());

@@ -54,7 +54,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * server's "no newer lease" answer was waiting in its socket while it was paused.
  * <p>
  * Where the server compares {@code $$NOW} in a filter (asked once per acquisition), the server fences too: each profile
- * write adds {@link Kept#writeCondition} (now before the expiry of the last confirmed renewal) and a renewal pushes
+ * write and progress record adds {@link Kept#writeCondition} (now before the expiry of the last confirmed renewal) and a
+ * renewal pushes
  * forward only a lease not yet expired on the server's clock, so a profile write that reaches the server after a
  * takeover matches nothing. What no lease can close without transactions is an archive insert (and, on a server without
  * {@code $$NOW} in filters, any write) reaching the server after a pause between that last clock reading and the
