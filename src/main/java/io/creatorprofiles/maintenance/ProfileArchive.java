@@ -3,24 +3,33 @@ package io.creatorprofiles.maintenance;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.DocumentCodec;
 import org.bson.conversions.Bson;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.MergeOptions;
 import com.mongodb.client.model.Sorts;
 
 import io.creatorprofiles.mongo.CanonicalUserId;
@@ -30,12 +39,14 @@ import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import mutiny.zero.flow.adapters.AdaptersToFlow;
 
 /**
  * {@code creator_profiles_archive}: every document a repair removed or overwrote, as it was, before it was touched.
  * The key is {@code {profileId, role, digest}} with the digest a SHA-256 of the archived document's BSON bytes: archiving the
  * same state twice (a rerun after a crash) hits the key and is ignored, while a genuinely new state of the same
- * document (it changed and is merged again) gets an entry of its own. Entries are only ever inserted.
+ * document (it changed and is merged again) gets an entry of its own. Entries are only ever added (inserted, or merged in
+ * keeping one already there), never changed.
  */
 @ApplicationScoped
 public class ProfileArchive {
@@ -114,6 +125,102 @@ public class ProfileArchive {
                     return onlyKnown ? Uni.createFrom().item(entries.size() - bulk.getWriteErrors().size())
                             : Uni.createFrom().failure(failure);
                 });
+    }
+
+    /** The entries one aggregation carries at most (encoded): well under the server's 16 MiB limit on a command. */
+    static final int MERGE_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * Stores entries for a run under the maintenance lease {@code kept}, each write right after {@code fence} (the
+     * run's lease check: nothing is sent between the two); answers how many were new. Where the server
+     * fences at its clock ({@link RepairLease.Kept#archivesAtServer}), the entries go in through an aggregation over the
+     * run's own lease document that {@code $merge}s them into the archive only while the lease is live on the server's
+     * clock ({@link RepairLease.Kept#writeCondition}), so an archive write reaching the server after a takeover adds
+     * nothing. The archive is then asked whether every entry is there; if one is not (the lease had expired, so nothing
+     * of that aggregation went in), the lease is marked lost, and the run's next lease check, which comes before any
+     * profile write, stops it: a copy is never deleted or overwritten without its entry. Elsewhere (FerretDB 1.x), and
+     * for entries whose field names an aggregation cannot carry ({@code $}-prefixed or dotted), one unordered insert
+     * ({@link #storeAll(List)}), bounded by the runner's clock.
+     */
+    public Uni<Integer> storeAll(List<Document> entries, RepairLease.Kept kept, Supplier<Uni<Void>> fence) {
+        if (entries.isEmpty() || !kept.archivesAtServer() || entries.stream().anyMatch(ProfileArchive::hasOperatorNames)) {
+            return fence.get().chain(() -> storeAll(entries));
+        }
+        List<Object> ids = entries.stream().map(entry -> entry.get("_id")).toList();
+        // Counted before the lease check, so that the write follows the check directly.
+        return countAmong(ids).flatMap(before -> {
+            Uni<Void> merged = Uni.createFrom().voidItem();
+            for (List<Document> chunk : chunks(entries)) {
+                merged = merged.chain(() -> fence.get()).chain(() -> mergeWhileLive(chunk, kept));
+            }
+            return merged.chain(() -> countAmong(ids)).map(after -> {
+                if (after < ids.size()) {
+                    kept.lostAtServer();
+                    Log.errorf("Maintenance lease %s (epoch %d) expired on the server's clock before its archive write "
+                            + "(%d of %d entries there): no more writes", kept.owner(), kept.epoch(), after, ids.size());
+                }
+                return (int) (after - before);
+            });
+        });
+    }
+
+    private Uni<Long> countAmong(List<Object> ids) {
+        return ProfileCollections.available(archive().countDocuments(Filters.in("_id", ids)));
+    }
+
+    /** One aggregation over the run's lease document: the entries go in only if it is live at the server. */
+    private Uni<Void> mergeWhileLive(List<Document> chunk, RepairLease.Kept kept) {
+        List<Bson> pipeline = List.of(
+                Aggregates.match(Filters.and(Filters.eq("_id", kept.leaseId()), kept.writeCondition())),
+                Aggregates.project(new Document("_id", 0).append("entries", new Document("$literal", chunk))),
+                Aggregates.unwind("$entries"),
+                Aggregates.replaceRoot("$entries"),
+                Aggregates.merge(collections.archiveName(), new MergeOptions().uniqueIdentifier("_id")
+                        .whenMatched(MergeOptions.WhenMatched.KEEP_EXISTING)
+                        .whenNotMatched(MergeOptions.WhenNotMatched.INSERT)));
+        return ProfileCollections.available(Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database()
+                .unwrap().getCollection(collections.leasesName()).aggregate(pipeline).toCollection())))
+                .replaceWithVoid();
+    }
+
+    /** The entries in order, cut so that no aggregation carries more than {@link #MERGE_BYTES} of them. */
+    static List<List<Document>> chunks(List<Document> entries) {
+        List<List<Document>> chunks = new ArrayList<>();
+        List<Document> chunk = new ArrayList<>();
+        long bytes = 0;
+        for (Document entry : entries) {
+            int size = new RawBsonDocument(entry, ENTRY_CODEC).getByteBuffer().remaining();
+            if (!chunk.isEmpty() && bytes + size > MERGE_BYTES) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(entry);
+            bytes += size;
+        }
+        chunks.add(chunk);
+        return chunks;
+    }
+
+    private static final DocumentCodec ENTRY_CODEC = new DocumentCodec(MongoClientSettings.getDefaultCodecRegistry());
+
+    /** Whether a field name anywhere in the value starts with {@code $} or holds a {@code .}. */
+    static boolean hasOperatorNames(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> field : map.entrySet()) {
+                String name = String.valueOf(field.getKey());
+                if (name.startsWith("$") || name.contains(".") || hasOperatorNames(field.getValue())) {
+                    return true;
+                }
+            }
+        } else if (value instanceof Collection<?> list) {
+            for (Object item : list) {
+                if (hasOperatorNames(item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Archived entries of one user or of one run, oldest first. */

@@ -18,7 +18,9 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.MergeOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 
@@ -32,6 +34,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import mutiny.zero.flow.adapters.AdaptersToFlow;
 
 /**
  * One repair or migration at a time across every instance: the maintenance lease, with a fencing token, in the lease
@@ -167,7 +170,9 @@ public class RepairLease {
                             ? Uni.createFrom().item(new Kept(job, owner, runId, epoch, takenOver,
                                     config.leaseTtl().toNanos(), takingAt, lease.getDate("expiresAt")))
                             : Uni.createFrom().failure(new RepairLeaseHeldException(newer)))
-                    .call(kept -> comparesItsClock(lease.getString("_id")).invoke(yes -> kept.serverClock = yes))
+                    .call(kept -> comparesItsClock(lease.getString("_id")).invoke(yes -> kept.serverClock = yes)
+                            .chain(yes -> yes ? mergesIntoTheArchive() : Uni.createFrom().item(false))
+                            .invoke(yes -> kept.serverMerges = yes))
                     .call(() -> forgetOldEpochs(epoch));
         })));
     }
@@ -332,6 +337,8 @@ public class RepairLease {
         private volatile Date expiresAt;
         /** Whether the server evaluates {@code $$NOW} in a write's filter ({@link #writeCondition}). */
         private volatile boolean serverClock;
+        /** Whether it also runs an aggregation's {@code $merge} into the archive ({@link #archivesAtServer}). */
+        private volatile boolean serverMerges;
         private volatile boolean lost;
         private volatile Cancellable timer;
 
@@ -367,6 +374,21 @@ public class RepairLease {
         /** Whether this run's profile writes are fenced by the server's clock too ({@link #writeCondition}). */
         public boolean fencedAtServer() {
             return serverClock;
+        }
+
+        /** Whether this run's archive writes are fenced by the server's clock too ({@link ProfileArchive}). */
+        public boolean archivesAtServer() {
+            return serverClock && serverMerges;
+        }
+
+        /** The {@code _id} of this run's lease document. */
+        public String leaseId() {
+            return NAME + "#" + epoch;
+        }
+
+        /** A write of this run found the lease expired on the server's clock: no more writes. */
+        void lostAtServer() {
+            lost = true;
         }
 
         /**
@@ -503,6 +525,21 @@ public class RepairLease {
                                 + "this run's writes by this runner's clock only (docs/repair.md)");
                     }
                 });
+    }
+
+    /**
+     * Whether the server runs an aggregation that {@code $merge}s into the archive (keeping an entry already there): one
+     * that merges nothing, as it has no document to start from.
+     */
+    private Uni<Boolean> mergesIntoTheArchive() {
+        List<Bson> nothing = List.of(Aggregates.match(Filters.eq("_id", "no lease has this id")),
+                Aggregates.merge(collections.archiveName(), new MergeOptions().uniqueIdentifier("_id")
+                        .whenMatched(MergeOptions.WhenMatched.KEEP_EXISTING)
+                        .whenNotMatched(MergeOptions.WhenNotMatched.INSERT)));
+        return ProfileCollections.available(Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database()
+                .unwrap().getCollection(collections.leasesName()).aggregate(nothing).toCollection())))
+                .replaceWith(true)
+                .onFailure(MongoCommandException.class).recoverWithItem(false);
     }
 
     private static final Date FAR_FUTURE = Date.from(java.time.Instant.parse("9999-01-01T00:00:00Z"));

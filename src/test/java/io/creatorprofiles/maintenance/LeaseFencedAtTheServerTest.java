@@ -2,6 +2,7 @@ package io.creatorprofiles.maintenance;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,8 +61,13 @@ class LeaseFencedAtTheServerTest extends PlantedData {
     @Inject
     ProfileMigration migration;
 
+    @Inject
+    ProfileArchive archive;
+
     /** The writes a run makes with its lease's condition, each held in one case. */
     enum HeldWrite {
+        /** The repair's archive write of a pass (an aggregation over its lease that $merges the entries in). */
+        ARCHIVE_WRITE(false, JobCommands.archiveWriteOf(IncidentProfiles.USER)),
         /** The repair's merge onto the survivor (findAndModify). */
         SURVIVOR_MERGE(false, JobCommands.survivorMergeOf(IncidentProfiles.USER)),
         /** The repair's delete of the losers (one bulk delete). */
@@ -115,18 +121,54 @@ class LeaseFencedAtTheServerTest extends PlantedData {
                     .until(() -> serverNow().isAfter(expiry));
             takeOver();
             List<Document> profiles = store.snapshot();
+            List<Document> archive = store.archive();
 
             held.release();
             Map<String, Object> answer = held.awaitAnswer(60);
 
             assertNotNull(answer, "the held write ran");
-            assertEquals(0, applied(answer), "the server applied nothing of it: " + answer);
+            if (answer.containsKey("cursor")) {
+                assertEquals(archive, store.archive(), "the aggregation merged nothing into the archive: " + answer);
+            } else {
+                assertEquals(0, applied(answer), "the server applied nothing of it: " + answer);
+            }
             ExecutionException stopped = assertThrows(ExecutionException.class,
                     () -> running.get(120, TimeUnit.SECONDS));
             assertInstanceOf(RepairLeaseLostException.class, stopped.getCause());
             assertEquals(profiles, store.snapshot(), "no profile changed after the takeover");
+            assertEquals(archive, store.archive(), "no archive entry written after the takeover");
         } finally {
             endedAnyway(held, running);
+        }
+    }
+
+    /**
+     * An archive write the server refuses (here the run's lease document is gone) stores nothing, and the run's lease is
+     * lost at once: its next lease check, which comes before any profile write, stops it, so that no copy is deleted or
+     * overwritten without its entry.
+     */
+    @Test
+    void anArchiveWriteTheServerRefusedLosesTheLeaseBeforeAnyProfileWrite() {
+        assumeTrue(TestMongo.current().isEmbedded(), "the embedded server merges into the archive at its clock");
+        store.dropMaintenance();
+        RepairLease.Kept kept = lease.acquire(MaintenanceJob.REPAIR, "archiving/1", "run-archiving").await().atMost(WAIT);
+        try {
+            assertTrue(kept.archivesAtServer());
+            List<Document> entries = List.of(
+                    ProfileArchive.entry(new ProfileCopy(new Document("_id", "copy-1").append("userId", "u")),
+                            ProfileArchive.LOSER, "copy-0", kept.runId(), "a test entry"),
+                    ProfileArchive.entry(new ProfileCopy(new Document("_id", "copy-2").append("userId", "u")),
+                            ProfileArchive.LOSER, "copy-0", kept.runId(), "a test entry"));
+            store.leases().deleteOne(com.mongodb.client.model.Filters.eq("_id", kept.leaseId())).await().atMost(WAIT);
+            assertTrue(kept.held(), "within its lifetime on the runner's clock");
+
+            int stored = archive.storeAll(entries, kept, () -> lease.fence(kept, () -> "nothing")).await().atMost(WAIT);
+
+            assertEquals(0, stored);
+            assertEquals(List.of(), store.archive());
+            assertFalse(kept.held(), "the lease is lost: the next lease check stops the run");
+        } finally {
+            lease.release(kept).await().atMost(WAIT);
         }
     }
 

@@ -96,7 +96,7 @@ class MaintenanceLeaseFencingTest extends PlantedData {
         IncidentProfiles.plantInto(store);
         // Paused once its first pass is archived: what it sends next (the lease check before its next write) waits at
         // the server.
-        Held paused = TestMongo.current().backend().holdAfter(JobCommands.archiveInsertOf(IncidentProfiles.USER),
+        Held paused = TestMongo.current().backend().holdAfter(JobCommands.archiveWriteOf(IncidentProfiles.USER),
                 JobCommands.fenceOrWrite());
 
         RepairRun run = repair.start().await().atMost(WAIT);
@@ -186,6 +186,9 @@ class MaintenanceLeaseFencingTest extends PlantedData {
                             .map(collection -> new org.bson.Document(command, collection)).toList();
                     assertEquals(List.of(), sent, "no " + command + " of profiles or archive reached the server");
                 }
+                List<String> merges = mongo.backend().receivedSince(mark, "aggregate").stream().map(String::valueOf)
+                        .filter(aggregate -> aggregate.contains(JobCommands.MERGE)).toList();
+                assertEquals(List.of(), merges, "no archive write reached the server");
             }
         }
     }

@@ -20,15 +20,22 @@ public final class JobCommands {
     private JobCommands() {
     }
 
-    /** A repair's archive insert of one user's pass: its losers, and the survivor's state before the merge. */
-    public static Match archiveInsertOf(String userId) {
-        return new Match("insert", ARCHIVE, userId);
+    /**
+     * A repair's archive write of one user's pass: its losers, and the survivor's state before the merge. The embedded
+     * server compares its clock in a filter, so the entries go in by an aggregation over the run's lease document that
+     * {@code $merge}s them into the archive while the lease is live.
+     */
+    public static Match archiveWriteOf(String userId) {
+        return new Match("aggregate", LEASES, MERGE, userId);
     }
 
-    /** The repair's archive insert of a pass's losers, whoever the user. */
+    /** The repair's archive write of a pass's losers, whoever the user. */
     public static Match losersArchived() {
-        return new Match("insert", ARCHIVE, "\"loser\"");
+        return new Match("aggregate", LEASES, MERGE, "\"loser\"");
     }
+
+    /** The stage that writes an aggregation's output into a collection: an archive write of a run. */
+    public static final String MERGE = "$merge";
 
     /** A repair's write of the merge onto one user's survivor, only if it is unchanged since read. */
     public static Match survivorMergeOf(String userId) {
@@ -55,7 +62,8 @@ public final class JobCommands {
      * or archive. A pause held on the first of these holds the run before it can write, fenced or not.
      */
     public static Match[] fenceOrWrite() {
-        return new Match[] { fence(), new Match("insert", ARCHIVE), new Match("insert", PROFILES),
+        return new Match[] { fence(), new Match("aggregate", LEASES, MERGE), new Match("insert", ARCHIVE),
+                new Match("insert", PROFILES),
                 new Match("update", PROFILES), new Match("findAndModify", PROFILES), new Match("delete", PROFILES) };
     }
 

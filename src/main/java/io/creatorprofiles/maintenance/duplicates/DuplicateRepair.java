@@ -347,8 +347,7 @@ public class DuplicateRepair {
     private Uni<Void> onePass(Object userId, Pass pass, Tally tally, RepairLease.Kept kept) {
         ProfileCopy survivor = pass.choice().survivor();
         ProfileMerge.Result merge = pass.merge();
-        return fence(kept, tally)
-                .chain(() -> archive.storeAll(pass.archiveEntries()))
+        return archive.storeAll(pass.archiveEntries(), kept, () -> fence(kept, tally))
                 .invoke(stored -> tally.archived += stored)
                 .chain(() -> fence(kept, tally))
                 .chain(() -> merge.changesSurvivor()

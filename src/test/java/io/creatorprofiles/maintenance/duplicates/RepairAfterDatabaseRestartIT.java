@@ -35,6 +35,7 @@ import com.mongodb.client.model.Filters;
 import io.creatorprofiles.cli.ExitCodes;
 import io.creatorprofiles.testing.FaultInjectingBackend;
 import io.creatorprofiles.testing.FaultInjectingBackend.Match;
+import io.creatorprofiles.testing.JobCommands;
 import io.creatorprofiles.testing.PackagedProcess;
 import io.creatorprofiles.testing.TestMongo;
 
@@ -153,7 +154,7 @@ class RepairAfterDatabaseRestartIT {
      * down while it is held, waits until the process says its run stopped, and brings the server back.
      */
     private PackagedProcess repairStoppedByAnOutage(Map<String, String> env) throws Exception {
-        FaultInjectingBackend.Held insert = backend.hold(Match.named("insert", HELD_USER));
+        FaultInjectingBackend.Held insert = backend.hold(JobCommands.archiveWriteOf(HELD_USER));
         PackagedProcess first = PackagedProcess.start(List.of(), List.of("repair", "--apply"), env, dir("first"),
                 dir("first-tmp"));
         try {

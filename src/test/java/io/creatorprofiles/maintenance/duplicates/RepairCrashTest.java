@@ -58,7 +58,7 @@ class RepairCrashTest extends PlantedData {
 
         FaultInjectingBackend backend = TestMongo.current().backend();
         Match crashesAt = switch (write) {
-            case "archive insert" -> JobCommands.archiveInsertOf(IncidentProfiles.USER);
+            case "archive insert" -> JobCommands.archiveWriteOf(IncidentProfiles.USER);
             case "survivor merge" -> JobCommands.survivorMergeOf(IncidentProfiles.USER);
             default -> JobCommands.losersDeleteOf(IncidentProfiles.USER);
         };

@@ -188,7 +188,7 @@ class RepairGuaranteesTest extends PlantedData {
     void aRestRepairWhoseClientGivesUpAfterOneSecondStillCompletesOffTheEventLoop() throws Exception {
         assumeTrue(TestMongo.current().isEmbedded(), "the repair is held by the embedded server");
         IncidentProfiles.plantInto(store);
-        Held merged = TestMongo.current().backend().hold(JobCommands.archiveInsertOf(IncidentProfiles.USER));
+        Held merged = TestMongo.current().backend().hold(JobCommands.archiveWriteOf(IncidentProfiles.USER));
         Logger repairLog = Logger.getLogger(DuplicateRepair.class.getName());
         Level level = repairLog.getLevel();
         repairLog.setLevel(Level.FINE);

@@ -83,7 +83,7 @@ class MigrationCrashTest {
             case "page is converted" -> backend.failAfter(JobCommands.pageConversion(),
                     JobCommands.laterPendingPageRead(), 1, JobCommands.timedOut("find"));
             // The repair step's first write fails: every page is converted, no duplicate merged.
-            default -> backend.fail(JobCommands.losersArchived(), 1, JobCommands.timedOut("insert"));
+            default -> backend.fail(JobCommands.losersArchived(), 1, JobCommands.timedOut("aggregate"));
         }
         assertThrows(DatabaseUnavailableException.class, () -> migration.apply().await().atMost(WAIT));
         assertEquals(injected + 1, backend.injectedCount(), "the run stopped at the planted fault");
