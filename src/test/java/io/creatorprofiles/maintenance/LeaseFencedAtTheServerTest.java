@@ -119,7 +119,7 @@ class LeaseFencedAtTheServerTest extends PlantedData {
             assertNotNull(expiry, "the write names its lease's expiry: " + held.command());
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> serverNow().isAfter(expiry));
-            takeOver();
+            store.takeOverTheLease();
             List<Document> profiles = store.snapshot();
             List<Document> archive = store.archive();
 
@@ -250,13 +250,4 @@ class LeaseFencedAtTheServerTest extends PlantedData {
                 .toInstant();
     }
 
-    /** Another runner takes the expired lease over: the next epoch, live, as an acquisition would insert it. */
-    private void takeOver() {
-        List<Document> leases = lease.all().await().atMost(WAIT);
-        long epoch = ((Number) leases.get(0).get("epoch")).longValue() + 1;
-        store.leases().insertOne(new Document("_id", RepairLease.NAME + "#" + epoch)
-                .append("key", RepairLease.NAME).append("epoch", epoch).append("job", "REPAIR")
-                .append("owner", "the-other-runner/1").append("runId", "repair-of-the-other-runner")
-                .append("expiresAt", Date.from(Instant.now().plusSeconds(600)))).await().atMost(WAIT);
-    }
 }

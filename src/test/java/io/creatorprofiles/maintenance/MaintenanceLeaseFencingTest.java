@@ -101,7 +101,7 @@ class MaintenanceLeaseFencingTest extends PlantedData {
 
         RepairRun run = repair.start().await().atMost(WAIT);
         assertTrue(paused.awaitReached(60), "the repair archived its first pass, then paused");
-        takeOver();
+        store.takeOverTheLease();
         Written before = Written.now(store);
 
         paused.release();
@@ -127,7 +127,7 @@ class MaintenanceLeaseFencingTest extends PlantedData {
                 () -> repair.apply().await().atMost(WAIT));
         assertTrue(refused.getMessage().startsWith("A migration is running"), refused.getMessage());
 
-        takeOver();
+        store.takeOverTheLease();
         Written before = Written.now(store);
         paused.release();
         ExecutionException stopped = assertThrows(ExecutionException.class,
@@ -153,16 +153,6 @@ class MaintenanceLeaseFencingTest extends PlantedData {
 
         assertEquals("repair-of-the-dead-pod (owner pod-that-died/1)", report.takenOverFrom());
         assertEquals(186, report.deleted());
-    }
-
-    /** Another runner takes the lease over: the next epoch, live, as an acquisition would insert it. */
-    private void takeOver() {
-        List<Document> leases = lease.all().await().atMost(WAIT);
-        long epoch = ((Number) leases.get(0).get("epoch")).longValue() + 1;
-        store.leases().insertOne(new Document("_id", RepairLease.NAME + "#" + epoch)
-                .append("key", RepairLease.NAME).append("epoch", epoch).append("job", "REPAIR")
-                .append("owner", "the-other-runner/1").append("runId", "repair-of-the-other-runner")
-                .append("expiresAt", Date.from(Instant.now().plusSeconds(600)))).await().atMost(WAIT);
     }
 
     /** The profiles and the archive as they are, and where the embedded server's stream of commands is. */

@@ -14,6 +14,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.Sorts;
 
+import io.creatorprofiles.maintenance.RepairLease;
 import io.creatorprofiles.mongo.ProfileCollections;
 import io.creatorprofiles.profile.CreatorProfile;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
@@ -130,6 +131,20 @@ public class ProfileStore {
     }
 
     /** Archive entries, in key order. */
+    /**
+     * Another runner takes the maintenance lease over: the next epoch after the newest lease document, live for ten
+     * minutes, as an acquisition would insert it. The runner that held it cannot see this on its own clock.
+     */
+    public void takeOverTheLease() {
+        Document newest = leases().find(new Document(), new io.quarkus.mongodb.FindOptions()
+                .sort(Sorts.descending("epoch")).limit(1).batchSize(1)).collect().first().await().atMost(WAIT);
+        long epoch = ((Number) newest.get("epoch")).longValue() + 1;
+        leases().insertOne(new Document("_id", RepairLease.NAME + "#" + epoch)
+                .append("key", RepairLease.NAME).append("epoch", epoch).append("job", "REPAIR")
+                .append("owner", "the-other-runner/1").append("runId", "repair-of-the-other-runner")
+                .append("expiresAt", java.util.Date.from(java.time.Instant.now().plusSeconds(600)))).await().atMost(WAIT);
+    }
+
     public List<Document> archive() {
         return collection(collections.archiveName()).find(new Document(),
                 new io.quarkus.mongodb.FindOptions().sort(Sorts.ascending("_id.profileId", "_id.role", "_id.digest"))
