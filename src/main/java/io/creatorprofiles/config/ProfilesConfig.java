@@ -183,7 +183,7 @@ public interface ProfilesConfig {
     /** The takeover of an older app's documents (io.creatorprofiles.maintenance.migration). */
     interface Migration {
         /**
-         * Pending documents a migration reads, archives and converts at a time: one query, one archive insert and one
+         * Pending documents a migration reads, archives and converts at a time: one query, one archive write and one
          * bulk update per page, and the heap holds one page. FerretDB 1.x answers no bulk update of about 100 updates
          * or more (docs/servers.md): set it below 100 there.
          */
