@@ -170,14 +170,24 @@ public class ProfileArchive {
 
     /** One aggregation over the run's lease document: the entries go in only if it is live at the server. */
     private Uni<Void> mergeWhileLive(List<Document> chunk, RepairLease.Kept kept) {
-        List<Bson> pipeline = List.of(
-                Aggregates.match(Filters.and(Filters.eq("_id", kept.leaseId()), kept.writeCondition())),
-                Aggregates.project(new Document("_id", 0).append("entries", new Document("$literal", chunk))),
-                Aggregates.unwind("$entries"),
-                Aggregates.replaceRoot("$entries"),
-                Aggregates.merge(collections.archiveName(), new MergeOptions().uniqueIdentifier("_id")
-                        .whenMatched(MergeOptions.WhenMatched.KEEP_EXISTING)
-                        .whenNotMatched(MergeOptions.WhenNotMatched.INSERT)));
+        return mergeOverTheLeases(collections, Filters.and(Filters.eq("_id", kept.leaseId()), kept.writeCondition()),
+                List.of(Aggregates.project(new Document("_id", 0).append("entries", new Document("$literal", chunk))),
+                        Aggregates.unwind("$entries"),
+                        Aggregates.replaceRoot("$entries")));
+    }
+
+    /**
+     * An aggregation over the lease collection: the lease documents {@code match} selects, turned by {@code stages}
+     * into archive entries, {@code $merge}d into the archive (an entry already there is kept). Run to its end on the
+     * server; nothing is read back.
+     */
+    static Uni<Void> mergeOverTheLeases(ProfileCollections collections, Bson match, List<Bson> stages) {
+        List<Bson> pipeline = new ArrayList<>();
+        pipeline.add(Aggregates.match(match));
+        pipeline.addAll(stages);
+        pipeline.add(Aggregates.merge(collections.archiveName(), new MergeOptions().uniqueIdentifier("_id")
+                .whenMatched(MergeOptions.WhenMatched.KEEP_EXISTING)
+                .whenNotMatched(MergeOptions.WhenNotMatched.INSERT)));
         return ProfileCollections.available(Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database()
                 .unwrap().getCollection(collections.leasesName()).aggregate(pipeline).toCollection())))
                 .replaceWithVoid();

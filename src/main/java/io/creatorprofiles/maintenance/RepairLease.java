@@ -18,9 +18,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.MongoCommandException;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.MergeOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 
@@ -34,7 +32,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import mutiny.zero.flow.adapters.AdaptersToFlow;
 
 /**
  * One repair or migration at a time across every instance: the maintenance lease, with a fencing token, in the lease
@@ -532,12 +529,7 @@ public class RepairLease {
      * that merges nothing, as it has no document to start from.
      */
     private Uni<Boolean> mergesIntoTheArchive() {
-        List<Bson> nothing = List.of(Aggregates.match(Filters.eq("_id", "no lease has this id")),
-                Aggregates.merge(collections.archiveName(), new MergeOptions().uniqueIdentifier("_id")
-                        .whenMatched(MergeOptions.WhenMatched.KEEP_EXISTING)
-                        .whenNotMatched(MergeOptions.WhenNotMatched.INSERT)));
-        return ProfileCollections.available(Uni.createFrom().publisher(AdaptersToFlow.publisher(collections.database()
-                .unwrap().getCollection(collections.leasesName()).aggregate(nothing).toCollection())))
+        return ProfileArchive.mergeOverTheLeases(collections, Filters.eq("_id", "no lease has this id"), List.of())
                 .replaceWith(true)
                 .onFailure(MongoCommandException.class).recoverWithItem(false);
     }
