@@ -53,14 +53,13 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * runner paused (a GC pause, a frozen node) while another took over therefore stops at its next write, also when the
  * server's "no newer lease" answer was waiting in its socket while it was paused.
  * <p>
- * Where the server compares {@code $$NOW} in a filter (asked once per acquisition), the server fences too: each profile
- * write and progress record adds {@link Kept#writeCondition} (now before the expiry of the last confirmed renewal) and a
- * renewal pushes
- * forward only a lease not yet expired on the server's clock, so a profile write that reaches the server after a
- * takeover matches nothing. What no lease can close without transactions is an archive insert (and, on a server without
- * {@code $$NOW} in filters, any write) reaching the server after a pause between that last clock reading and the
- * command's sending that outlasts what was left of the lease (about two thirds of a lifetime while renewals succeed);
- * docs/repair.md says so.
+ * Where the server compares {@code $$NOW} in a filter and runs {@code $merge} (asked once per acquisition), the server
+ * fences too: each profile write and progress record adds {@link Kept#writeCondition} (now before the expiry of the
+ * last confirmed renewal), archive entries are merged in over the live lease document ({@link ProfileArchive}), and a
+ * renewal pushes forward only a lease not yet expired on the server's clock, so a write that reaches the server after
+ * a takeover matches nothing. On a server without them (FerretDB 1.x) a write can still reach the server after a pause
+ * between that last clock reading and the command's sending that outlasts what was left of the lease (about two thirds
+ * of a lifetime while renewals succeed); docs/repair.md says so.
  * <p>
  * A lease whose run is recorded as ended ({@link MaintenanceRuns}) is taken over at once, released or not: its runner
  * records the end only after its last write, so a runner that could not release it (MongoDB was gone, and then the
@@ -360,7 +359,7 @@ public class RepairLease {
          * runner's own clock is the only bound ({@link RepairLease#fence}).
          */
         public Bson writeCondition() {
-            return serverClock ? Filters.expr(new Document("$lt", List.of("$$NOW", expiresAt))) : null;
+            return serverClock ? nowBefore(expiresAt) : null;
         }
 
         /** The expiry (server clock) that {@link #writeCondition} names. */
@@ -538,7 +537,12 @@ public class RepairLease {
 
     private Uni<Long> nowBeforeMatches(String leaseId, Date date) {
         return ProfileCollections.available(leases().countDocuments(Filters.and(Filters.eq("_id", leaseId),
-                Filters.expr(new Document("$lt", List.of("$$NOW", date))))));
+                nowBefore(date))));
+    }
+
+    /** The server's clock, at the moment it runs the command, before {@code date}. */
+    private static Bson nowBefore(Date date) {
+        return Filters.expr(new Document("$lt", List.of("$$NOW", date)));
     }
 
     /**
@@ -578,7 +582,7 @@ public class RepairLease {
     }
 
     private static Bson mine(Kept kept) {
-        return Filters.and(Filters.eq("_id", NAME + "#" + kept.epoch), Filters.eq("owner", kept.owner));
+        return Filters.and(Filters.eq("_id", kept.leaseId()), Filters.eq("owner", kept.owner));
     }
 
     /** For tests and tools: every lease document, newest epoch first. */
